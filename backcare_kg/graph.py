@@ -1,0 +1,182 @@
+"""The KnowledgeGraph facade: the one object the interfaces (CLI, server) talk to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, URIRef
+
+from . import __version__, files
+from .cache import ClosureCache
+from .loading import load_files
+from .named_queries import NamedQuery, load_named_queries
+from .querying import execute
+from .reasoning import materialize
+from .results import Result
+from .rules import load_rules
+from .terms import TermResolver
+from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
+
+PathArg = str | PathLike[str]
+
+#: The named query behind :meth:`KnowledgeGraph.activities`.
+ACTIVITIES_QUERY = "activities"
+
+
+class KnowledgeGraph:
+    """The backcare knowledge graph: asserted triples, inferred triples, and ways to ask.
+
+    Build one with :meth:`load`. ``graph`` is an rdflib :class:`~rdflib.Dataset` whose
+    default graph is the union of the asserted and the inferred named graphs.
+    """
+
+    def __init__(self, asserted: Graph, inferred: Graph | None = None) -> None:
+        self._dataset = Dataset(default_union=True)
+        for prefix, ns in PREFIXES.items():
+            self._dataset.bind(prefix, ns)
+        a = self._dataset.graph(ASSERTED_GRAPH)
+        for t in asserted:
+            a.add(t)
+        self._inferred = inferred is not None
+        if inferred is not None:
+            i = self._dataset.graph(INFERRED_GRAPH)
+            for t in inferred:
+                i.add(t)
+        self._queries: dict[str, NamedQuery] | None = None
+        self._resolver: TermResolver | None = None
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        inference: bool = True,
+        extra: Sequence[PathArg] = (),
+        cache: bool = True,
+        cache_dir: PathArg | None = None,
+    ) -> KnowledgeGraph:
+        """Load the bundled ontology and data, plus the RDF files in ``extra``.
+
+        With ``inference`` (the default) the OWL 2 RL closure and the domain rules are
+        materialized into the inferred graph, read from the on-disk cache when every input
+        file and the library version are unchanged. ``inference=False`` gives the asserted
+        graph alone. Raises :class:`~backcare_kg.errors.DataError` naming the file and line
+        of a malformed input.
+        """
+        inputs = files.asserted_files() + [Path(p) for p in extra]
+        asserted = load_files(inputs)
+        if not inference:
+            return cls(asserted)
+        rule_paths = files.rule_files()
+        store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
+        key = store.key([*inputs, *rule_paths], __version__)
+        inferred = store.get(key) if cache else None
+        if inferred is None:
+            inferred = materialize(asserted, load_rules(rule_paths))
+            if cache:
+                store.put(key, inferred)
+        return cls(asserted, inferred)
+
+    # -- graphs -------------------------------------------------------------------------
+
+    @property
+    def graph(self) -> Dataset:
+        """The rdflib Dataset: named graphs ``graph/asserted`` and ``graph/inferred``."""
+        return self._dataset
+
+    @property
+    def asserted(self) -> Graph:
+        """The asserted named graph (the ontology and the instance data)."""
+        return self._dataset.graph(ASSERTED_GRAPH)
+
+    @property
+    def inferred(self) -> Graph:
+        """The inferred named graph (empty when loaded with ``inference=False``)."""
+        return self._dataset.graph(INFERRED_GRAPH)
+
+    @property
+    def has_inference(self) -> bool:
+        """Whether the inferred graph was materialized."""
+        return self._inferred
+
+    def __len__(self) -> int:
+        return len(self.asserted) + len(self.inferred)
+
+    def serialize(self, format: str = "turtle", which: str = "all") -> str:
+        """The graph as text: ``which`` is ``asserted``, ``inferred`` or ``all``.
+
+        Quad formats (``nquads``, ``trig``) keep the two named graphs apart; triple formats
+        merge the chosen graphs.
+        """
+        from .export import serialize
+
+        return serialize(self, format, which)
+
+    # -- asking -------------------------------------------------------------------------
+
+    def query(self, sparql: str, **bindings: Any) -> Result:
+        """Run a SPARQL query over the union of the graphs.
+
+        Each keyword binds the variable of that name to an RDF term before evaluation (a
+        ``str`` becomes a literal, a ``URIRef`` stays an IRI): values never become query text.
+        """
+        return execute(self._dataset, sparql, bindings)
+
+    @property
+    def named_queries(self) -> Mapping[str, NamedQuery]:
+        """The named queries shipped with the package, by name."""
+        if self._queries is None:
+            self._queries = load_named_queries(files.query_files())
+        return self._queries
+
+    def run(self, name: str, **params: Any) -> Result:
+        """Run the named query ``name`` with its parameters.
+
+        Raises :class:`~backcare_kg.errors.UnknownQueryError` (with the closest names) for an
+        unknown query and :class:`~backcare_kg.errors.ParameterError` (listing the accepted
+        parameters) for an unknown, missing or ill-typed parameter. IRI parameters accept
+        slugs, prefixed names, IRIs, or labels in English or Spanish.
+        """
+        from .named_queries import find
+
+        nq = find(self.named_queries, name)
+        return execute(self._dataset, nq.text, nq.bind(params, self.resolver), source=nq.name)
+
+    def activities(
+        self,
+        improves: str | URIRef | None = None,
+        phase: str | URIRef | None = None,
+        goal: str | URIRef | None = None,
+    ) -> Result:
+        """Activities, optionally those improving a capacity, allowed in a phase, for a goal.
+
+        ``kg.activities(improves="balance", phase="chronic")`` answers the flagship
+        question. Each value may be a slug, a prefixed name, an IRI, or an English or
+        Spanish label.
+        """
+        params = {k: v for k, v in
+                  (("capacity", improves), ("phase", phase), ("goal", goal)) if v is not None}
+        return self.run(ACTIVITIES_QUERY, **params)
+
+    @property
+    def resolver(self) -> TermResolver:
+        """Turns slugs, prefixed names, IRIs and labels into the IRIs of this graph."""
+        if self._resolver is None:
+            self._resolver = TermResolver(self._dataset)
+        return self._resolver
+
+    def resolve(self, value: str | URIRef, kind: URIRef | None = None) -> URIRef:
+        """The IRI named by ``value`` (slug, prefixed name, IRI or label), of class ``kind``."""
+        return self.resolver.resolve(value, kind)
+
+    def validate(self) -> list[str]:
+        """Problems with the bundled files (syntax, SHACL, quotes and selectors); empty if none."""
+        from .validation import validate_bundle
+
+        return validate_bundle()
+
+

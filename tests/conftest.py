@@ -1,0 +1,47 @@
+"""Shared fixtures: the bundled graph is loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+# Every test (and every CLI subprocess a test starts) uses a private closure cache, so
+# the suite neither reads nor pollutes the user's own cache.
+_CACHE = tempfile.mkdtemp(prefix="backcare-kg-test-cache-")
+os.environ["BACKCARE_KG_CACHE_DIR"] = _CACHE
+
+from backcare_kg import KnowledgeGraph  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cache_dir() -> str:
+    return _CACHE
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The bundled graph with inference (asserted + inferred)."""
+    return KnowledgeGraph.load()
+
+
+@pytest.fixture(scope="session")
+def kg_asserted() -> KnowledgeGraph:
+    """The bundled graph without inference."""
+    return KnowledgeGraph.load(inference=False)
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    from backcare_kg import files
+
+    return files.source_text_file().read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def isolated_cache(tmp_path: object) -> Iterator[str]:
+    """A cache directory of the test's own, for tests of the cache itself."""
+    d = tempfile.mkdtemp(prefix="backcare-kg-cache-")
+    yield d
