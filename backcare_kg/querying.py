@@ -1,0 +1,286 @@
+"""Run read-only SPARQL queries over a graph, with values bound as RDF terms.
+
+:func:`execute` is the one entry point: it parses the query (the project's prefixes are
+predeclared), refuses SPARQL Update, ``SERVICE`` and ``FROM`` of graphs the dataset does
+not hold (nothing is ever fetched), binds the given values, evaluates with rdflib and
+returns a :class:`~backcare_kg.results.Result`. Every failure is a
+:class:`~backcare_kg.errors.QueryError` or :class:`~backcare_kg.errors.ParameterError`.
+
+Bindings have substitution semantics, as in grlc: a bound variable stands for its value
+everywhere in the query (patterns, ``FILTER``, ``OPTIONAL``, ``MINUS``, subqueries) and shows
+that value wherever it is projected. Hence a variable that only occurs inside ``OPTIONAL``
+does not remove rows: bind variables of the required part of a pattern to restrict. A
+variable the query itself assigns (``BIND(… AS ?v)``, ``SELECT (… AS ?v)``) cannot be bound:
+rdflib would silently ignore the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from pyparsing import ParseBaseException
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
+
+from .errors import BackcareError, ParameterError, QueryError
+from .results import QueryKind, Result
+from .vocab import PREFIXES
+
+__all__ = ["execute", "prepare", "query_kind", "query_variables", "assigned_variables",
+           "as_term"]
+
+_KINDS: dict[str, QueryKind] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
+                                "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_INTERNAL_VAR = re.compile(r"__agg_\d+__\Z")
+_VARNAME = re.compile(r"[?$]?([A-Za-z0-9_\u00b7\u00c0-\uffff]+)\Z")
+# rdflib expands \uXXXX and \UXXXXXXXX escapes before parsing (and pyparsing then expands
+# tabs): error positions refer to that text, so they are mapped back to the original.
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.I)
+_UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
+
+
+def execute(
+    dataset: Graph | Dataset,
+    sparql: str,
+    bindings: Mapping[str, Any],
+    source: str | None = None,
+) -> Result:
+    """Evaluate the SPARQL query ``sparql`` over ``dataset`` with ``bindings``.
+
+    Each key of ``bindings`` names a variable of the query (with or without ``?``); each
+    value is an RDF term (``URIRef``, ``Literal``, ``BNode``, kept as is) or a Python value
+    made into a literal: ``str`` (always a plain literal, never an IRI nor query text),
+    ``bool``, ``int``, ``float``, ``Decimal``, ``date``, ``datetime``. ``source`` names the
+    query in error messages (a file or a named query).
+
+    Raises :class:`QueryError` (with line and column for a syntax error) for a malformed,
+    updating or failing query, and :class:`ParameterError` for a binding that names no
+    variable of the query or holds a value that cannot be an RDF term.
+    """
+    query = prepare(sparql, source)
+    _check_scope(query, dataset, source)
+    init = _bind(query, bindings)
+    try:
+        return Result.from_rdflib(dataset.query(query, initBindings=init))
+    except BackcareError:
+        raise
+    except Exception as err:  # the engine's errors are ours at this boundary
+        raise QueryError(f"evaluation failed: {_short(err)}", source=source) from err
+
+
+def prepare(sparql: str, source: str | None = None) -> Query:
+    """Parse and translate ``sparql`` (a query, not an update) with the project's prefixes."""
+    if not isinstance(sparql, str):
+        raise QueryError(f"a query is text, not {type(sparql).__name__}", source=source)
+    try:
+        return prepareQuery(sparql, initNs=PREFIXES)
+    except ParseBaseException as err:
+        line, column = _position(sparql, err)
+        if _is_update(sparql):
+            raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
+                             "the knowledge graph is read-only", line, column, source) from err
+        raise QueryError(_describe(sparql, err, line, column), line, column, source) from err
+    except Exception as err:
+        match = _UNKNOWN_PREFIX.search(str(err))
+        if match:
+            prefix = match.group(1)
+            where = _find_prefixed(sparql, prefix)
+            raise QueryError(f"unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <…>",
+                             where[0] if where else None, where[1] if where else None,
+                             source) from err
+        raise QueryError(f"cannot read the query: {_short(err)}", source=source) from err
+
+
+def query_kind(query: Query) -> QueryKind:
+    """The form of a prepared query: SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    return _KINDS[query.algebra.name]
+
+
+def query_variables(query: Query) -> set[str]:
+    """The names (without ``?``) of every variable of a prepared query."""
+    return {str(v) for v in _walk(query.algebra) if isinstance(v, Variable)
+            and not _INTERNAL_VAR.match(str(v))}
+
+
+def assigned_variables(query: Query) -> set[str]:
+    """Variables the query only assigns (``BIND … AS``, ``SELECT (… AS ?v)``), never matches."""
+    targets: set[str] = set()
+    used: set[str] = set()
+    for node in _walk(query.algebra, skip=("_vars", "PV")):
+        if isinstance(node, CompValue) and node.name == "Extend":
+            targets.add(str(node["var"]))
+    for node in _walk(query.algebra, skip=("_vars", "PV", "var")):
+        if isinstance(node, Variable):
+            used.add(str(node))
+    return targets - used
+
+
+def as_term(value: Any) -> Identifier:
+    """``value`` as an RDF term: terms unchanged, Python values as typed literals.
+
+    A ``str`` becomes a plain literal, never an IRI: pass a ``URIRef`` for an IRI.
+    """
+    if isinstance(value, (URIRef, Literal, BNode)):
+        return value
+    if isinstance(value, Identifier):
+        raise TypeError(f"a {type(value).__name__} cannot be bound: give a value")
+    if isinstance(value, str):
+        return Literal(value)
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, (int, float, Decimal)):
+        return Literal(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return Literal(value)
+    raise TypeError(f"a {type(value).__name__} value cannot be an RDF term")
+
+
+# -- binding ---------------------------------------------------------------------------------
+
+
+def _bind(query: Query, bindings: Mapping[str, Any]) -> dict[str, Identifier]:
+    variables = query_variables(query)
+    accepted = [f"?{v}" for v in sorted(variables)]
+    assigned = assigned_variables(query)
+    init: dict[str, Identifier] = {}
+    for key, value in bindings.items():
+        match = _VARNAME.match(key) if isinstance(key, str) else None
+        name = match.group(1) if match else str(key)
+        if name not in variables:
+            raise ParameterError("not a variable of the query", name, accepted)
+        if name in assigned:
+            raise ParameterError("the query assigns this variable (BIND or AS); it cannot be "
+                                 "bound", name)
+        if name in init:
+            raise ParameterError("bound twice", name)
+        try:
+            init[name] = as_term(value)
+        except TypeError as err:
+            raise ParameterError(str(err), name) from None
+    return init
+
+
+# -- scope -----------------------------------------------------------------------------------
+
+
+def _check_scope(query: Query, dataset: Graph | Dataset, source: str | None) -> None:
+    for node in _walk(query.algebra):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            raise QueryError("SERVICE is not allowed: queries run over the local graph only",
+                             source=source)
+    for clause in query.algebra.datasetClause or []:
+        iri = clause.default if clause.default is not None else clause.named
+        if not isinstance(dataset, Dataset) or not any(
+            True for _ in dataset.quads((None, None, None, iri))
+        ):
+            raise QueryError(f"FROM <{iri}>: the dataset has no such graph (remote data is "
+                             "never loaded)", source=source)
+
+
+def _walk(node: Any, skip: tuple[str, ...] = ("_vars",)) -> Iterator[Any]:
+    """Every object reachable in an algebra tree (CompValues are dicts keyed by name)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(key, Variable):
+                    stack.append(key)
+                if key not in skip:
+                    stack.append(value)
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _is_update(sparql: str) -> bool:
+    try:
+        return "request" in parseUpdate(sparql)
+    except Exception:
+        return False
+
+
+def _index_map(text: str) -> tuple[str, list[int]]:
+    """The text pyparsing saw, and for each of its characters the index in ``text``."""
+    expanded: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for m in _UNICODE_ESCAPE.finditer(text):
+        expanded.append(text[last:m.start()])
+        origin.extend(range(last, m.start()))
+        try:
+            expanded.append(chr(int(m.group(1), 16)))
+        except (ValueError, OverflowError):
+            expanded.append(m.group())
+            origin.extend(range(m.start(), m.end() - 1))
+        origin.append(m.start())
+        last = m.end()
+    expanded.append(text[last:])
+    origin.extend(range(last, len(text)))
+    seen = "".join(expanded)
+    out: list[str] = []
+    origin_out: list[int] = []
+    column = 0
+    for i, char in enumerate(seen):
+        if char == "\t":
+            width = 8 - column % 8
+            out.append(" " * width)
+            origin_out.extend([origin[i]] * width)
+            column += width
+        else:
+            out.append(char)
+            origin_out.append(origin[i])
+            column = 0 if char in "\r\n" else column + 1
+    return "".join(out), origin_out
+
+
+def _position(sparql: str, err: ParseBaseException) -> tuple[int, int]:
+    """The 1-based line and column in ``sparql`` of a pyparsing error."""
+    seen, origin = _index_map(sparql)
+    if seen != err.pstr:
+        return err.lineno, err.col
+    index = origin[err.loc] if err.loc < len(origin) else len(sparql)
+    line_start = sparql.rfind("\n", 0, index) + 1
+    return sparql.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _describe(sparql: str, err: ParseBaseException, line: int, column: int) -> str:
+    lines = sparql.splitlines() or [""]
+    rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
+    token = re.match(r"[\w?$:.#/<>-]{1,24}|\S", rest)
+    found = f"'{token.group()}'" if token else "the end of the query"
+    expected = str(err.msg).removeprefix("Expected ").strip()
+    if {"SelectQuery", "ConstructQuery", "DescribeQuery", "AskQuery"} <= set(
+        re.findall(r"\w+", expected)
+    ):
+        return f"expected SELECT, CONSTRUCT, DESCRIBE or ASK, found {found}"
+    form = re.fullmatch(r"(Select|Construct|Describe|Ask)Query", expected)
+    if form:
+        return f"syntax error in the {form.group(1).upper()} query near {found}"
+    if len(expected) > 60:
+        expected = expected[:57] + "..."
+    return f"syntax error near {found} (expected {expected})"
+
+
+def _find_prefixed(sparql: str, prefix: str) -> tuple[int, int] | None:
+    match = re.search(r"(?<![\w.:<\-])" + re.escape(prefix) + r":", sparql)
+    if match is None:
+        return None
+    index = match.start()
+    return sparql.count("\n", 0, index) + 1, index - (sparql.rfind("\n", 0, index) + 1) + 1
+
+
+def _short(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
