@@ -228,11 +228,9 @@ def cmd_activities(args: argparse.Namespace) -> int:
 
 def _bundled_queries() -> Mapping[str, NamedQuery]:
     """The named queries shipped with the package, without loading (or inferring) the data."""
-    from rdflib import Graph
-
     from .graph import KnowledgeGraph
 
-    return KnowledgeGraph(Graph()).named_queries
+    return KnowledgeGraph.bundled_queries()
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -262,17 +260,10 @@ def cmd_queries(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``validate``: every problem as ``file:line: message`` (exit 1), or a one-line OK."""
-    from rdflib import Graph
-
     from . import files
     from .graph import KnowledgeGraph
 
-    problems = list(KnowledgeGraph(Graph()).validate())
-    if args.extra:
-        try:
-            load_graph(args, inference=False)
-        except DataError as e:
-            problems.append(str(e))
+    problems = KnowledgeGraph.validate(args.extra)
     if problems:
         for problem in problems:
             sys.stdout.write(problem + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -45,7 +46,6 @@ class KnowledgeGraph:
             i = self._dataset.graph(INFERRED_GRAPH)
             for t in inferred:
                 i.add(t)
-        self._queries: dict[str, NamedQuery] | None = None
         self._resolver: TermResolver | None = None
 
     # -- construction -------------------------------------------------------------------
@@ -129,9 +129,12 @@ class KnowledgeGraph:
     @property
     def named_queries(self) -> Mapping[str, NamedQuery]:
         """The named queries shipped with the package, by name."""
-        if self._queries is None:
-            self._queries = load_named_queries(files.query_files())
-        return self._queries
+        return self.bundled_queries()
+
+    @staticmethod
+    def bundled_queries() -> Mapping[str, NamedQuery]:
+        """The named queries shipped with the package, without loading any data."""
+        return _bundled_queries()
 
     def run(self, name: str, **params: Any) -> Result:
         """Run the named query ``name`` with its parameters.
@@ -173,10 +176,16 @@ class KnowledgeGraph:
         """The IRI named by ``value`` (slug, prefixed name, IRI or label), of class ``kind``."""
         return self.resolver.resolve(value, kind)
 
-    def validate(self) -> list[str]:
-        """Problems with the bundled files (syntax, SHACL, quotes and selectors); empty if none."""
+    @staticmethod
+    def validate(extra: Sequence[PathArg] = ()) -> list[str]:
+        """Problems with the bundled files and ``extra`` RDF files, one ``file:line: message``
+        each (syntax, SHACL shapes, quotes and selectors against the source); empty if none.
+        """
         from .validation import validate_bundle
 
-        return validate_bundle()
+        return validate_bundle([Path(p) for p in extra])
 
 
+@functools.cache
+def _bundled_queries() -> Mapping[str, NamedQuery]:
+    return load_named_queries(files.query_files())

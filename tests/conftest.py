@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,6 +13,7 @@ import pytest
 # the suite neither reads nor pollutes the user's own cache.
 _CACHE = tempfile.mkdtemp(prefix="backcare-kg-test-cache-")
 os.environ["BACKCARE_KG_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 from backcare_kg import KnowledgeGraph  # noqa: E402
 
@@ -38,10 +40,3 @@ def source_text() -> str:
     from backcare_kg import files
 
     return files.source_text_file().read_text(encoding="utf-8")
-
-
-@pytest.fixture()
-def isolated_cache(tmp_path: object) -> Iterator[str]:
-    """A cache directory of the test's own, for tests of the cache itself."""
-    d = tempfile.mkdtemp(prefix="backcare-kg-cache-")
-    yield d
