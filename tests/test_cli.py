@@ -398,14 +398,14 @@ def test_run_bad_input(args: list[str], needles: list[str]) -> None:
 def test_activities_flagship_lists_yoga() -> None:
     run = cli("activities", "--improves", "balance", "--phase", "chronic")
     assert run.code == 0
-    first_column = [columns(line)[0] for line in run.lines[1:]]
-    assert "bcr:yoga" in first_column
+    assert columns(run.lines[0]) == ["activity", "activityLabel", "recommended"]
+    assert [columns(line) for line in run.lines[1:]] == [["bcr:yoga", "yoga", "true"]]
 
 
 def test_activities_csv_lists_yoga() -> None:
     run = cli("activities", "--improves", "balance", "--phase", "chronic", "--format", "csv")
     assert run.code == 0
-    assert YOGA in [row.split(",")[0] for row in run.out.split("\r\n")[1:]]
+    assert run.out == f"activity,activityLabel,recommended\r\n{YOGA},yoga,true\r\n"
 
 
 def test_activities_in_a_terminal_shows_a_table_and_the_why_hint() -> None:
