@@ -9,8 +9,9 @@ in it, so an editor can jump there. Three families of checks:
 2. SHACL: the asserted graph (ontology and data, no inference) against
    ``ontology/shapes.ttl``;
 3. quotes: each claim's and editorial reading's quote, its Web Annotation selectors and its
-   sentences against the source text, character for character (offsets are 0-based Unicode
-   code points, end exclusive). Wrong offsets are reported with where the quote really is.
+   sentences against the source text, character for character (see :mod:`.source_check`).
+
+This module runs the checks and places each problem at its file and line.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import NamedTuple
 
 from pyparsing import ParseBaseException
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
@@ -32,21 +33,16 @@ from rdflib.term import Node
 from . import files
 from .errors import DataError
 from .loading import parse_file
-from .vocab import BC, BCR, OA, PREFIXES, SCHEMA
+from .source_check import check_quotes, shorten
+from .vocab import PREFIXES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-
-#: The source document whose text ships as data/sources/article.txt.
-SOURCE_ARTICLE = BCR["source-article"]
-_DEFAULT_SOURCE_TEXT = Path("data") / "sources" / "article.txt"
 
 _PREFIX_DECL = re.compile(
     r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE
 )
 _SIMPLE_LOCAL = re.compile(r"^[\w-]+(?:\.[\w-]+)*$")
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S+)")
-_QUOTE_WIDTH = 50
 
 
 class Problem(NamedTuple):
@@ -101,7 +97,10 @@ def check_bundle(root: Path, extra: Sequence[Path] = ()) -> list[Problem]:
         data += graph
     if isinstance(shapes, Graph):
         problems.extend(_sorted(_check_shapes(bundle, data, shapes)))
-    problems.extend(_sorted(_check_quotes(bundle, data)))
+    findings = check_quotes(data, bundle.root, bundle.name)
+    problems.extend(
+        _sorted(bundle.problem(f.node, f.message, f.predicate, f.value) for f in findings)
+    )
     return problems
 
 
@@ -125,7 +124,7 @@ def _sparql_error(text: str) -> tuple[int, str] | None:
         prepareQuery(text, initNs=PREFIXES)
     except ParseBaseException as exc:
         found = str(exc).split(" (at char", 1)[0].strip()
-        near = _short(exc.line.strip())
+        near = shorten(exc.line.strip())
         return exc.lineno, f'SPARQL syntax error (column {exc.col}): {found}, in "{near}"'
     except Exception as exc:  # rdflib raises bare Exceptions for, e.g., unknown prefixes
         message = " ".join(str(exc).split()) or type(exc).__name__
@@ -199,7 +198,7 @@ class _Bundle:
     def name(self, node: Node) -> str:
         """A short name for ``node``: a prefixed name, an IRI, or a literal's text."""
         if isinstance(node, Literal):
-            return f'"{_short(str(node))}"'
+            return f'"{shorten(str(node))}"'
         if isinstance(node, URIRef):
             return node.n3(self._names)
         return "[]"
@@ -359,314 +358,11 @@ def _shacl_problem(bundle: _Bundle, report: Graph, result: Node) -> Problem:
     return bundle.problem(focus, text, path, value, show_predicate=isinstance(path, URIRef))
 
 
-# -- quotes against the source ------------------------------------------------------------
-
-
-@dataclass
-class _Excerpt:
-    """What a claim or editorial reading says about where its quote sits."""
-
-    quote: str | None = None
-    exact: str | None = None
-    prefix: str | None = None
-    suffix: str | None = None
-    start: int | None = None
-    end: int | None = None
-    document: Node | None = None
-
-
-def _check_quotes(bundle: _Bundle, data: Graph) -> Iterator[Problem]:
-    texts = dict(_source_texts(bundle, data))
-    for document in _instances(data, BC.SourceDocument):
-        count = _int(data.value(document, BC.characterCount))
-        if document in texts and count is not None and count != len(texts[document]):
-            yield bundle.problem(
-                document,
-                f"bc:characterCount is {count} but the source "
-                f"text has {len(texts[document])} characters",
-            )
-    spans: dict[Node, tuple[int, int]] = {}
-    for sentence in sorted(_instances(data, BC.Sentence), key=str):
-        span, problem = _check_sentence(bundle, data, sentence, texts)
-        if span is not None:
-            spans[sentence] = span
-        if problem is not None:
-            yield problem
-    excerpts = _instances(data, BC.SourceExcerpt) | set(data.subjects(BC.quote, None))
-    for excerpt in sorted(excerpts, key=str):
-        yield from _check_excerpt(bundle, data, excerpt, texts, spans)
-
-
-def _source_texts(bundle: _Bundle, data: Graph) -> Iterator[tuple[Node, str]]:
-    """Each source document with a readable text: its schema:contentUrl, under the root."""
-    for document in _instances(data, BC.SourceDocument):
-        url = data.value(document, SCHEMA.contentUrl)
-        relative = Path(str(url)) if url is not None else None
-        if relative is None and document == SOURCE_ARTICLE:
-            relative = _DEFAULT_SOURCE_TEXT
-        if relative is None or relative.is_absolute() or "://" in str(relative):
-            continue
-        try:
-            yield document, (bundle.root / relative).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-
-
-def _check_sentence(
-    bundle: _Bundle, data: Graph, sentence: Node, texts: dict[Node, str]
-) -> tuple[tuple[int, int] | None, Problem | None]:
-    target = data.value(sentence, OA.hasTarget)
-    document = (data.value(target, OA.hasSource) if target is not None else None) or data.value(
-        sentence, DCTERMS.isPartOf
-    )
-    start = end = None
-    for selector in data.objects(target, OA.hasSelector) if target is not None else ():
-        if (selector, RDF.type, OA.TextPositionSelector) in data:
-            start = _int(data.value(selector, OA.start))
-            end = _int(data.value(selector, OA.end))
-    own = data.value(sentence, BC.text)
-    if start is None or end is None or document not in texts:
-        return None, None
-    source = texts[document]
-    if not 0 <= start < end <= len(source):
-        return None, bundle.problem(
-            sentence, f"offsets {start}-{end} lie outside the source (0-{len(source)})"
-        )
-    if own is None or str(own) == source[start:end]:
-        return (start, end), None
-    found = _find_all(source, str(own))
-    where = (
-        f"the text is found at {_spans(found, len(str(own)))}"
-        if found
-        else "the text is not in the source"
-    )
-    return (start, end), bundle.problem(
-        sentence,
-        f"bc:text does not match the source at {start}-{end}, which reads "
-        f'"{_short(source[start:end])}"; {where}',
-        BC.text,
-        own,
-    )
-
-
-def _read_excerpt(data: Graph, excerpt: Node) -> _Excerpt:
-    found = _Excerpt()
-    quote = data.value(excerpt, BC.quote)
-    found.quote = str(quote) if quote is not None else None
-    target = data.value(excerpt, OA.hasTarget)
-    if target is None:
-        return found
-    found.document = data.value(target, OA.hasSource) or data.value(excerpt, BC.source)
-    for selector in data.objects(target, OA.hasSelector):
-        if (selector, RDF.type, OA.TextQuoteSelector) in data:
-            found.exact = _str(data.value(selector, OA.exact))
-            found.prefix = _str(data.value(selector, OA.prefix))
-            found.suffix = _str(data.value(selector, OA.suffix))
-        if (selector, RDF.type, OA.TextPositionSelector) in data:
-            found.start = _int(data.value(selector, OA.start))
-            found.end = _int(data.value(selector, OA.end))
-    return found
-
-
-def _check_excerpt(
-    bundle: _Bundle,
-    data: Graph,
-    excerpt: Node,
-    texts: dict[Node, str],
-    sentence_spans: dict[Node, tuple[int, int]],
-) -> Iterator[Problem]:
-    ex = _read_excerpt(data, excerpt)
-    if ex.quote is not None and ex.exact is not None and ex.quote != ex.exact:
-        yield bundle.problem(
-            excerpt, f'bc:quote "{_short(ex.quote)}" differs from its oa:exact "{_short(ex.exact)}"'
-        )
-    if ex.exact is None:
-        return
-    if ex.document not in texts:
-        if ex.document is not None:
-            yield bundle.problem(
-                excerpt,
-                f"no text to check the quote against: give "
-                f"{bundle.name(ex.document)} a schema:contentUrl",
-            )
-        return
-    source = texts[ex.document]
-    found = _find_all(source, ex.exact)
-    if not found:
-        yield bundle.problem(
-            excerpt,
-            f'oa:exact "{_short(ex.exact)}" is not in the source{_nearest(source, ex.exact)}',
-        )
-        return
-    anchor = _anchor(source, ex, found)
-    selected = _selected(source, ex.start, ex.end)
-    if ex.start is not None and ex.end is not None and selected != ex.exact:
-        what = (
-            f'select "{_short(selected)}", not the quote'
-            if selected is not None
-            else f"lie outside the source (0-{len(source)})"
-        )
-        yield bundle.problem(
-            excerpt,
-            f"oa:start/oa:end {ex.start}-{ex.end} {what}; "
-            f"quote found at {_spans(found, len(ex.exact))}",
-        )
-    context_ok = True
-    if anchor is not None:
-        if ex.prefix is not None:
-            before = source[max(0, anchor - len(ex.prefix)) : anchor]
-            if ex.prefix != before:
-                context_ok = False
-                yield bundle.problem(
-                    excerpt,
-                    f"oa:prefix {ex.prefix!r} does not match the "
-                    f"text before the quote at {anchor}: {before!r}",
-                )
-        if ex.suffix is not None:
-            after_at = anchor + len(ex.exact)
-            after = source[after_at : after_at + len(ex.suffix)]
-            if ex.suffix != after:
-                context_ok = False
-                yield bundle.problem(
-                    excerpt,
-                    f"oa:suffix {ex.suffix!r} does not match the "
-                    f"text after the quote at {after_at}: {after!r}",
-                )
-    if len(found) > 1 and context_ok and len(_in_context(source, ex, found)) != 1:
-        yield bundle.problem(
-            excerpt,
-            f"the quote occurs {len(found)} times in the source (at "
-            f"{_spans(found, len(ex.exact))}) and oa:prefix/oa:suffix do not single out one",
-        )
-    if anchor is not None:
-        yield from _check_sentences_hold(
-            bundle, data, excerpt, (anchor, anchor + len(ex.exact)), sentence_spans
-        )
-
-
-def _anchor(source: str, ex: _Excerpt, found: list[int]) -> int | None:
-    """Where the quote is: its offsets if right, else the occurrence its context picks."""
-    assert ex.exact is not None
-    if ex.start is not None and _selected(source, ex.start, ex.end) == ex.exact:
-        return ex.start
-    in_context = _in_context(source, ex, found)
-    if len(in_context) == 1:
-        return in_context[0]
-    return found[0] if len(found) == 1 else None
-
-
-def _in_context(source: str, ex: _Excerpt, found: list[int]) -> list[int]:
-    assert ex.exact is not None
-    prefix, suffix, size = ex.prefix or "", ex.suffix or "", len(ex.exact)
-    return [
-        at
-        for at in found
-        if source[max(0, at - len(prefix)) : at] == prefix
-        and source[at + size : at + size + len(suffix)] == suffix
-    ]
-
-
-def _check_sentences_hold(
-    bundle: _Bundle,
-    data: Graph,
-    excerpt: Node,
-    quote: tuple[int, int],
-    sentence_spans: dict[Node, tuple[int, int]],
-) -> Iterator[Problem]:
-    """Each bc:sentence overlaps the quote, and together they cover it."""
-    spans: list[tuple[int, int]] = []
-    for sentence in sorted(data.objects(excerpt, BC.sentence), key=str):
-        span = sentence_spans.get(sentence)
-        if span is None:
-            continue
-        spans.append(span)
-        if span[1] <= quote[0] or quote[1] <= span[0]:
-            yield bundle.problem(
-                excerpt,
-                f"bc:sentence {bundle.name(sentence)} ({span[0]}-{span[1]}) does "
-                f"not hold the quote ({quote[0]}-{quote[1]})",
-                BC.sentence,
-                sentence,
-            )
-            return
-    covered = (
-        spans and min(s for s, _ in spans) <= quote[0] and quote[1] <= max(e for _, e in spans)
-    )
-    if spans and not covered:
-        yield bundle.problem(
-            excerpt,
-            f"the quote ({quote[0]}-{quote[1]}) runs outside its bc:sentence "
-            f"spans ({', '.join(f'{s}-{e}' for s, e in sorted(spans))}): add the sentence",
-        )
-
-
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _instances(graph: Graph, cls: URIRef) -> set[Node]:
-    """Instances of ``cls`` or of its subclasses (rdfs:subClassOf in ``graph``)."""
-    classes = set(graph.transitive_subjects(RDFS.subClassOf, cls))
-    return {s for c in classes for s in graph.subjects(RDF.type, c)}
-
-
-def _find_all(text: str, part: str) -> list[int]:
-    """Every start of ``part`` in ``text``, overlapping ones included."""
-    found: list[int] = []
-    at = text.find(part)
-    while at >= 0 and part:
-        found.append(at)
-        at = text.find(part, at + 1)
-    return found
-
-
-def _nearest(source: str, exact: str) -> str:
-    """A hint: how much of the quote's start the source does have, and where."""
-    low, high = 0, len(exact)
-    while low < high:  # the longest leading part of the quote found in the source
-        middle = (low + high + 1) // 2
-        if exact[:middle] in source:
-            low = middle
-        else:
-            high = middle - 1
-    if low < 10:
-        return ""
-    at = source.find(exact[:low])
-    return (
-        f" (its first {low} characters are at {at}; it differs after "
-        f'"{_short(exact[max(0, low - 20) : low])}")'
-    )
-
-
-def _selected(source: str, start: int | None, end: int | None) -> str | None:
-    """The text between the offsets, or None when they are missing or out of range."""
-    if start is None or end is None or not 0 <= start < end <= len(source):
-        return None
-    return source[start:end]
-
-
-def _spans(starts: list[int], size: int) -> str:
-    return ", ".join(f"{at}-{at + size}" for at in starts)
-
-
-def _int(node: Node | None) -> int | None:
-    if isinstance(node, Literal):
-        value = node.toPython()
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-    return None
-
-
-def _str(node: Node | None) -> str | None:
-    return str(node) if isinstance(node, Literal) else None
-
-
-def _short(text: str, width: int = _QUOTE_WIDTH) -> str:
-    flat = text.replace("\n", "\\n")
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def _sorted(problems: Iterable[Problem | None]) -> list[Problem]:
-    return sorted((p for p in problems if p is not None), key=lambda p: (p.path, p.line))
+def _sorted(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line))
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
