@@ -51,6 +51,9 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
     parser.add_argument("--with", dest="extra" + suffix, action="append", metavar="FILE",
                         default=default if sub else [],
                         help="merge this RDF file before inference (repeatable)")
+    parser.add_argument("--engine", dest="engine" + suffix, choices=("oxigraph", "rdflib"),
+                        default=default,
+                        help="the SPARQL engine: oxigraph (default, fast) or rdflib (reference)")
     parser.add_argument("--debug", dest="debug" + suffix, action="store_true",
                         default=default if sub else False,
                         help="show the traceback of an error")
@@ -121,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _merge_globals(args: argparse.Namespace) -> None:
     args.no_inference = args.no_inference or getattr(args, "no_inference_sub", False)
     args.debug = args.debug or getattr(args, "debug_sub", False)
+    args.engine = getattr(args, "engine_sub", None) or args.engine or "oxigraph"
     args.extra = list(args.extra) + list(getattr(args, "extra_sub", []))
 
 
@@ -143,8 +147,8 @@ def load_graph(args: argparse.Namespace, *, inference: bool | None = None) -> Kn
         from rich.console import Console
 
         with Console(stderr=True).status("Loading the knowledge graph and inferring…"):
-            return KnowledgeGraph.load(inference=True, extra=args.extra)
-    return KnowledgeGraph.load(inference=use_inference, extra=args.extra)
+            return KnowledgeGraph.load(inference=True, extra=args.extra, engine=args.engine)
+    return KnowledgeGraph.load(inference=use_inference, extra=args.extra, engine=args.engine)
 
 
 def _read_query(args: argparse.Namespace) -> tuple[str, str | None]:

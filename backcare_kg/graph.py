@@ -12,9 +12,10 @@ from rdflib import Dataset, Graph, URIRef
 
 from . import __version__, files
 from .cache import ClosureCache
+from .engines import QueryEngine, create_engine, engine_names
+from .errors import ParameterError
 from .loading import load_files
 from .named_queries import NamedQuery, load_named_queries
-from .querying import execute
 from .reasoning import materialize
 from .results import Result
 from .rules import load_rules
@@ -22,6 +23,9 @@ from .terms import TermResolver
 from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
 PathArg = str | PathLike[str]
+
+#: The SPARQL engine of :meth:`KnowledgeGraph.query` unless told otherwise.
+DEFAULT_ENGINE = "oxigraph"
 
 #: The named query behind :meth:`KnowledgeGraph.activities`.
 ACTIVITIES_QUERY = "activities"
@@ -34,7 +38,14 @@ class KnowledgeGraph:
     default graph is the union of the asserted and the inferred named graphs.
     """
 
-    def __init__(self, asserted: Graph, inferred: Graph | None = None) -> None:
+    def __init__(
+        self, asserted: Graph, inferred: Graph | None = None, *, engine: str = DEFAULT_ENGINE
+    ) -> None:
+        if engine not in engine_names():
+            raise ParameterError(f"unknown query engine {engine!r}", "engine", engine_names())
+        self._engine_name = engine
+        self._engine: QueryEngine | None = None
+        self._engine_size = -1
         self._dataset = Dataset(default_union=True)
         for prefix, ns in PREFIXES.items():
             self._dataset.bind(prefix, ns)
@@ -58,19 +69,22 @@ class KnowledgeGraph:
         extra: Sequence[PathArg] = (),
         cache: bool = True,
         cache_dir: PathArg | None = None,
+        engine: str = DEFAULT_ENGINE,
     ) -> KnowledgeGraph:
         """Load the bundled ontology and data, plus the RDF files in ``extra``.
 
         With ``inference`` (the default) the OWL 2 RL closure and the domain rules are
         materialized into the inferred graph, read from the on-disk cache when every input
         file and the library version are unchanged. ``inference=False`` gives the asserted
-        graph alone. Raises :class:`~backcare_kg.errors.DataError` naming the file and line
-        of a malformed input.
+        graph alone. ``engine`` names the SPARQL engine that answers queries: ``oxigraph``
+        (the default, fast) or ``rdflib`` (the reference); both give the same answers.
+        Raises :class:`~backcare_kg.errors.DataError` naming the file and line of a
+        malformed input.
         """
         inputs = files.asserted_files() + [Path(p) for p in extra]
         asserted = load_files(inputs)
         if not inference:
-            return cls(asserted)
+            return cls(asserted, engine=engine)
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.key([*inputs, *rule_paths], __version__)
@@ -79,7 +93,7 @@ class KnowledgeGraph:
             inferred = materialize(asserted, load_rules(rule_paths))
             if cache:
                 store.put(key, inferred)
-        return cls(asserted, inferred)
+        return cls(asserted, inferred, engine=engine)
 
     # -- graphs -------------------------------------------------------------------------
 
@@ -97,6 +111,15 @@ class KnowledgeGraph:
     def inferred(self) -> Graph:
         """The inferred named graph (empty when loaded with ``inference=False``)."""
         return self._dataset.graph(INFERRED_GRAPH)
+
+    @property
+    def engine(self) -> QueryEngine:
+        """The query engine over :attr:`graph`, rebuilt if the graphs changed size since."""
+        size = len(self)
+        if self._engine is None or size != self._engine_size:
+            self._engine = create_engine(self._engine_name, self._dataset)
+            self._engine_size = size
+        return self._engine
 
     @property
     def has_inference(self) -> bool:
@@ -124,7 +147,7 @@ class KnowledgeGraph:
         Each keyword binds the variable of that name to an RDF term before evaluation (a
         ``str`` becomes a literal, a ``URIRef`` stays an IRI): values never become query text.
         """
-        return execute(self._dataset, sparql, bindings)
+        return self.engine.execute(sparql, bindings)
 
     @property
     def named_queries(self) -> Mapping[str, NamedQuery]:
@@ -147,7 +170,7 @@ class KnowledgeGraph:
         from .named_queries import find
 
         nq = find(self.named_queries, name)
-        return execute(self._dataset, nq.text, nq.bind(params, self.resolver), source=nq.name)
+        return self.engine.execute(nq.text, nq.bind(params, self.resolver), source=nq.name)
 
     def activities(
         self,

@@ -35,7 +35,7 @@ from .results import QueryKind, Result
 from .vocab import PREFIXES
 
 __all__ = ["execute", "prepare", "query_kind", "query_variables", "assigned_variables",
-           "as_term"]
+           "as_term", "bind_terms", "refuse_service", "dataset_graphs", "no_such_graph"]
 
 _KINDS: dict[str, QueryKind] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
                                 "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -147,9 +147,19 @@ def as_term(value: Any) -> Identifier:
 
 
 def _bind(query: Query, bindings: Mapping[str, Any]) -> dict[str, Identifier]:
-    variables = query_variables(query)
+    return bind_terms(bindings, query_variables(query), assigned_variables(query))
+
+
+def bind_terms(
+    bindings: Mapping[str, Any], variables: set[str], assigned: set[str]
+) -> dict[str, Identifier]:
+    """``bindings`` as RDF terms by variable name (without ``?``), checked against a query.
+
+    ``variables`` and ``assigned`` are the query's :func:`query_variables` and
+    :func:`assigned_variables`. Raises :class:`ParameterError` for a key that names no
+    variable, an assigned variable, a variable bound twice or a value that is no term.
+    """
     accepted = [f"?{v}" for v in sorted(variables)]
-    assigned = assigned_variables(query)
     init: dict[str, Identifier] = {}
     for key, value in bindings.items():
         match = _VARNAME.match(key) if isinstance(key, str) else None
@@ -172,17 +182,34 @@ def _bind(query: Query, bindings: Mapping[str, Any]) -> dict[str, Identifier]:
 
 
 def _check_scope(query: Query, dataset: Graph | Dataset, source: str | None) -> None:
+    refuse_service(query, source)
+    for iri in dataset_graphs(query):
+        if not isinstance(dataset, Dataset) or not any(
+            True for _ in dataset.quads((None, None, None, iri))  # type: ignore[arg-type]
+        ):
+            raise no_such_graph(iri, source)
+
+
+def no_such_graph(iri: URIRef, source: str | None = None) -> QueryError:
+    """The error for a ``FROM`` or ``FROM NAMED`` graph the dataset does not hold."""
+    return QueryError(f"FROM <{iri}>: the dataset has no such graph (remote data is never "
+                      "loaded)", source=source)
+
+
+def refuse_service(query: Query, source: str | None = None) -> None:
+    """Raise :class:`QueryError` if ``query`` uses ``SERVICE`` (nothing remote is fetched)."""
     for node in _walk(query.algebra):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: queries run over the local graph only",
                              source=source)
+
+
+def dataset_graphs(query: Query) -> list[URIRef]:
+    """The graphs the query names in ``FROM`` and ``FROM NAMED`` clauses, in order."""
+    graphs: list[URIRef] = []
     for clause in query.algebra.datasetClause or []:
-        iri = clause.default if clause.default is not None else clause.named
-        if not isinstance(dataset, Dataset) or not any(
-            True for _ in dataset.quads((None, None, None, iri))
-        ):
-            raise QueryError(f"FROM <{iri}>: the dataset has no such graph (remote data is "
-                             "never loaded)", source=source)
+        graphs.append(clause.default if clause.default is not None else clause.named)
+    return graphs
 
 
 def _walk(node: Any, skip: tuple[str, ...] = ("_vars",)) -> Iterator[Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import typing
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -75,13 +75,29 @@ class Result:
         if kind == "ASK":
             return cls("ASK", boolean=bool(result.askAnswer))
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph(bind_namespaces="core")
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns, override=True, replace=True)
-            for triple in result.graph or ():
-                graph.add(triple)
-            return cls(typing.cast(QueryKind, kind), graph=graph)
+            return cls.from_triples(typing.cast(QueryKind, kind), result.graph or ())
         raise QueryError(f"unsupported query result type {kind!r}")
+
+    @classmethod
+    def from_rows(cls, vars: Sequence[str], rows: list[dict[str, Value]]) -> Result:
+        """A SELECT result holding ``rows`` as they are (not copied).
+
+        Each row must be a dict whose keys are exactly ``vars``, in that order (``None`` for
+        an unbound variable): query engines that build rows themselves use this to avoid a
+        copy of every row.
+        """
+        result = cls("SELECT", vars)
+        result.rows = rows
+        return result
+
+    @classmethod
+    def from_triples(cls, kind: QueryKind, triples: Iterable[tuple[Node, Node, Node]]) -> Result:
+        """A CONSTRUCT or DESCRIBE result: a graph of ``triples`` with the project's prefixes."""
+        graph = Graph(bind_namespaces="core")
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True, replace=True)
+        graph.addN((s, p, o, graph) for s, p, o in triples)
+        return cls(kind, graph=graph)
 
     # -- rows -----------------------------------------------------------------------------
 
