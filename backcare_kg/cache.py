@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-import owlrl
 import rdflib
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -36,7 +35,20 @@ _HEADER = re.compile(rb"^# backcare-kg closure v(\d+) sha256=([0-9a-f]{64}) trip
 # graph, which loading labels deterministically.
 _GENID = "https://w3id.org/backcare-kg/.well-known/genid/"
 # What else decides the closure: the engines, and the code that loads, reasons and filters.
-_ENGINE_FILES = ("loading.py", "rules.py", "reasoning.py")
+_ENGINE_FILES = (
+    "loading.py", "rules.py", "reasoning.py", "reasoners.py", "owl_schema.py", "owl_rl.py",
+    "rule_engine.py", "triples.py",
+)
+
+
+def _distribution_version(name: str) -> str:
+    """The installed version of a distribution, without importing it (fast start-up)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
 
 
 def default_directory() -> Path:
@@ -63,15 +75,16 @@ class ClosureCache:
     def key(self, paths: Sequence[Path], version: str) -> str:
         """A hex digest of ``version`` and each path's name and bytes, in order.
 
-        The versions of rdflib and owlrl and the source of the reasoning code go in too, so
-        an upgrade or a change to the noise filters never serves a stale closure.
+        The versions of rdflib, owlrl and pyoxigraph and the source of the reasoning code go
+        in too, so an upgrade or a change to the noise filters never serves a stale closure.
         """
         digest = hashlib.sha256()
         for part in (
             f"format {FORMAT}",
             version,
             rdflib.__version__,
-            getattr(owlrl, "__version__", "?"),
+            _distribution_version("owlrl"),
+            _distribution_version("pyoxigraph"),
         ):
             digest.update(part.encode() + b"\0")
         digest.update(_engine_fingerprint())

@@ -54,6 +54,9 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
     parser.add_argument("--engine", dest="engine" + suffix, choices=("oxigraph", "rdflib"),
                         default=default,
                         help="the SPARQL engine: oxigraph (default, fast) or rdflib (reference)")
+    parser.add_argument("--reasoner", dest="reasoner" + suffix, choices=("compiled", "owlrl"),
+                        default=default,
+                        help="the OWL 2 RL engine: compiled (default, fast) or owlrl (reference)")
     parser.add_argument("--debug", dest="debug" + suffix, action="store_true",
                         default=default if sub else False,
                         help="show the traceback of an error")
@@ -125,6 +128,7 @@ def _merge_globals(args: argparse.Namespace) -> None:
     args.no_inference = args.no_inference or getattr(args, "no_inference_sub", False)
     args.debug = args.debug or getattr(args, "debug_sub", False)
     args.engine = getattr(args, "engine_sub", None) or args.engine or "oxigraph"
+    args.reasoner = getattr(args, "reasoner_sub", None) or args.reasoner or "compiled"
     args.extra = list(args.extra) + list(getattr(args, "extra_sub", []))
 
 
@@ -147,8 +151,10 @@ def load_graph(args: argparse.Namespace, *, inference: bool | None = None) -> Kn
         from rich.console import Console
 
         with Console(stderr=True).status("Loading the knowledge graph and inferring…"):
-            return KnowledgeGraph.load(inference=True, extra=args.extra, engine=args.engine)
-    return KnowledgeGraph.load(inference=use_inference, extra=args.extra, engine=args.engine)
+            return KnowledgeGraph.load(inference=True, extra=args.extra, engine=args.engine,
+                                       reasoner=args.reasoner)
+    return KnowledgeGraph.load(inference=use_inference, extra=args.extra, engine=args.engine,
+                               reasoner=args.reasoner)
 
 
 def _read_query(args: argparse.Namespace) -> tuple[str, str | None]:

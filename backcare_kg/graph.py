@@ -16,6 +16,8 @@ from .engines import QueryEngine, create_engine, engine_names
 from .errors import ParameterError
 from .loading import load_files
 from .named_queries import NamedQuery, load_named_queries
+from .reasoners import DEFAULT as DEFAULT_REASONER
+from .reasoners import get as get_reasoner
 from .reasoning import materialize
 from .results import Result
 from .rules import load_rules
@@ -70,6 +72,7 @@ class KnowledgeGraph:
         cache: bool = True,
         cache_dir: PathArg | None = None,
         engine: str = DEFAULT_ENGINE,
+        reasoner: str = DEFAULT_REASONER,
     ) -> KnowledgeGraph:
         """Load the bundled ontology and data, plus the RDF files in ``extra``.
 
@@ -78,19 +81,22 @@ class KnowledgeGraph:
         file and the library version are unchanged. ``inference=False`` gives the asserted
         graph alone. ``engine`` names the SPARQL engine that answers queries: ``oxigraph``
         (the default, fast) or ``rdflib`` (the reference); both give the same answers.
+        ``reasoner`` names the OWL 2 RL engine: ``compiled`` (the default, fast) or
+        ``owlrl`` (the reference); both give the same entailments.
         Raises :class:`~backcare_kg.errors.DataError` naming the file and line of a
         malformed input.
         """
+        get_reasoner(reasoner)  # an unknown name fails before any work
         inputs = files.asserted_files() + [Path(p) for p in extra]
         asserted = load_files(inputs)
         if not inference:
             return cls(asserted, engine=engine)
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
-        key = store.key([*inputs, *rule_paths], __version__)
+        key = store.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
         inferred = store.get(key) if cache else None
         if inferred is None:
-            inferred = materialize(asserted, load_rules(rule_paths))
+            inferred = materialize(asserted, load_rules(rule_paths), reasoner=reasoner)
             if cache:
                 store.put(key, inferred)
         return cls(asserted, inferred, engine=engine)

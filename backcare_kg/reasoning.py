@@ -1,34 +1,40 @@
-"""Materialize the inferred graph: OWL 2 RL (owlrl) and the domain rules, to a fixpoint.
+"""Materialize the inferred graph: OWL 2 RL and the domain rules, to a fixpoint.
+
+:func:`materialize` alternates an OWL 2 RL reasoner (:mod:`backcare_kg.reasoners`: the
+``compiled`` engine by default, ``owlrl`` the reference) with the domain rules, which run
+semi-naively (:mod:`backcare_kg.rule_engine`), until a round adds nothing; both work on a
+graph of integer ids (:mod:`backcare_kg.triples`). :mod:`backcare_kg.bulk` runs the same
+fixpoint on files parsed without rdflib, for large inputs.
 
 owlrl's closure also contains triples that say nothing about our data: every literal typed
 by its datatype, every node ``owl:sameAs`` itself, the built-in vocabulary's own axioms.
-:data:`NOISE` lists exactly what is filtered out of the inferred graph, in order; a real
-entailment about a term of ours (``bc:X rdfs:subClassOf schema:Thing``, ``bcr:yoga rdf:type
-bc:Activity``) is never noise.
+:data:`NOISE` lists exactly what is filtered out of the inferred graph, in order, whichever
+reasoner ran; a real entailment about a term of ours (``bc:X rdfs:subClassOf schema:Thing``,
+``bcr:yoga rdf:type bc:Activity``) is never noise. Generalized triples (a literal subject, a
+blank-node predicate), which OWL RL reasoning goes through, never reach the output either.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
-import owlrl
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from . import reasoners
 from .errors import DataError
-from .loading import captured_rdflib_warnings
-from .rules import Rule, Triple, apply_rules
+from .reasoners import ERR
+from .rule_engine import RuleEngine
+from .rules import Rule, Triple
+from .triples import IRI, RdflibTerms, Terms, TripleSet
 from .vocab import PREFIXES
 
 log = logging.getLogger(__name__)
-
-#: Where owlrl writes its inconsistency reports (``_:e a err:ErrorMessage; err:error "…"``).
-ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
 #: A safety net: the rules and OWL RL reach a fixpoint in a handful of rounds.
 MAX_ROUNDS = 50
@@ -153,91 +159,142 @@ def is_noise(triple: Triple) -> bool:
     return any(f.test(triple) for f in NOISE)
 
 
-def materialize(asserted: Graph, rules: Sequence[Rule]) -> Graph:
+class NoiseTest:
+    """:func:`is_noise` for triples of ids, fast enough for millions of triples.
+
+    The filters of :data:`NOISE` look at a triple's shape only: which terms are built-in
+    (``rdf:``, ``rdfs:``, ``owl:``, ``xsd:``, owlrl's ``err:``) and which they are, the kind
+    of every other term (IRI, blank node, literal) and which positions hold the same term.
+    So the answer for one triple of a shape is the answer for all: it is computed by
+    :func:`is_noise` once per shape, on a stand-in triple, and remembered.
+    """
+
+    _SPACES = (*_BUILT_IN, str(ERR))
+
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        self._codes: dict[int, int] = {}
+        self._answers: dict[tuple[int, ...], bool] = {}
+
+    def __call__(self, s: int, p: int, o: int) -> bool:
+        code = self._codes
+        key = (
+            code[s] if s in code else self._code(s),
+            code[p] if p in code else self._code(p),
+            code[o] if o in code else self._code(o),
+            s == p,
+            s == o,
+            p == o,
+        )
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = is_noise(self._stand_in(s, p, o))
+        return found
+
+    def _code(self, i: int) -> int:
+        """The term's id if it is built-in, else its kind as a negative number."""
+        kind = self.terms.kinds[i]
+        if kind == IRI and str(self.terms.node(i)).startswith(self._SPACES):
+            found = i
+        else:
+            found = -1 - kind
+        self._codes[i] = found
+        return found
+
+    def _stand_in(self, s: int, p: int, o: int) -> Triple:
+        """A triple of the same shape whose terms other than built-in ones are made up."""
+        made: dict[int, Node] = {}
+
+        def stand_in(i: int) -> Node:
+            if self._codes[i] >= 0:
+                return self.terms.node(i)
+            if i not in made:
+                kind, n = self.terms.kinds[i], len(made)
+                made[i] = (URIRef, BNode, Literal)[kind](f"urn:x-backcare-kg:stand-in:{n}")
+            return made[i]
+
+        return stand_in(s), stand_in(p), stand_in(o)
+
+
+def materialize(asserted: Graph, rules: Sequence[Rule], reasoner: str = reasoners.DEFAULT) -> Graph:
     """The triples entailed by ``asserted`` under OWL 2 RL and ``rules``, and only those.
 
-    OWL RL closure and one application of every rule alternate until a round adds nothing.
-    The result never contains a triple of ``asserted`` nor any :data:`NOISE`.
+    The OWL RL closure (by the registered reasoner called ``reasoner``: ``compiled``, the
+    default, or ``owlrl``, the reference) and the rules alternate until a round adds
+    nothing; the rules run semi-naively. The result never contains a triple of
+    ``asserted`` nor any :data:`NOISE`. An unknown ``reasoner`` raises
+    :class:`~backcare_kg.errors.ParameterError` listing the registered ones.
     """
-    work = Graph()
-    work += asserted
-    rounds = 0
-    problems: dict[str, None] = {}
-    while True:
-        rounds += 1
-        for problem in _owl_rl_closure(work):
-            problems[problem] = None
-        new = apply_rules(work, rules)
-        log.debug("round %d: %d triples, rules added %d", rounds, len(work), len(new))
-        if not new:
-            break
-        if rounds >= MAX_ROUNDS:
-            raise DataError(f"the rules did not reach a fixpoint after {MAX_ROUNDS} rounds")
-        for triple in new:
-            work.add(triple)
-    for problem in problems:
-        log.warning("OWL RL inconsistency: %s", problem)
+    engine = reasoners.get(reasoner)
+    terms = RdflibTerms()
+    tid = terms.id
+    base = TripleSet.of(terms.type, ((tid(s), tid(p), tid(o)) for s, p, o in asserted))
+    result = closure(base, terms, rules, engine)
     inferred = Graph()
     for prefix, namespace in PREFIXES.items():
         inferred.bind(prefix, namespace)
-    noise = 0
-    for triple in work:
-        if triple in asserted:
-            continue
-        if is_noise(triple):
-            noise += 1
-        else:
-            inferred.add(triple)
+    noisy, kinds, node = NoiseTest(terms), terms.kinds, terms.node
+    kept = [
+        (node(s), node(p), node(o), inferred)
+        for s, p, o in result.inferred
+        if kinds[p] == IRI and not noisy(s, p, o)  # not a blank-node predicate: not RDF
+    ]
+    inferred.addN(kept)
+    noise = len(result.inferred) - len(kept)
     log.info(
         "materialized %d inferred triples in %d round(s) (%d noise triples filtered)",
         len(inferred),
-        rounds,
+        result.rounds,
         noise,
     )
     return inferred
 
 
-def _owl_rl_closure(graph: Graph) -> list[str]:
-    """Expand ``graph`` in place with owlrl; remove and return its inconsistency reports."""
-    messages: list[str] = []
-    try:
-        with captured_rdflib_warnings(messages), _rdflib_conversions_restored():
-            owlrl.DeductiveClosure(
-                owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-            ).expand(graph)
-    except Exception as exc:
-        raise DataError(f"OWL RL reasoning failed: {type(exc).__name__}: {exc}") from exc
-    for message in dict.fromkeys(messages):
-        log.debug("owlrl: %s", message)
-    reports: list[str] = []
-    for node in list(graph.subjects(RDF.type, ERR.ErrorMessage)):
-        reports.extend(str(text) for text in graph.objects(node, ERR.error))
-        graph.remove((node, None, None))
-    # owlrl equates two different literals (a functional property with two values) without
-    # a report, then copies one value wherever the other occurs: report it ourselves.
-    for a, b in graph.subject_objects(OWL.sameAs):
-        if isinstance(a, Literal) and isinstance(b, Literal) and a.n3() < b.n3() and not a.eq(b):
-            reports.append(
-                f"different values {a.n3()} and {b.n3()} are made owl:sameAs "
-                "(a functional property with two values?)"
-            )
-    return reports
+@dataclass
+class Closure:
+    """A materialized graph: everything, what was inferred, and how it went."""
+
+    graph: TripleSet
+    inferred: TripleSet
+    rounds: int
+    problems: list[str]
+    rules: RuleEngine
 
 
-@contextmanager
-def _rdflib_conversions_restored() -> Iterator[None]:
-    """Undo owlrl's change to rdflib's global lexical-to-Python table.
+def closure(
+    asserted: TripleSet,
+    terms: Terms,
+    rules: Sequence[Rule],
+    reasoner: reasoners.Reasoner,
+    *,
+    semi_naive: bool = True,
+) -> Closure:
+    """OWL 2 RL (by ``reasoner``) and ``rules``, alternately, until a round adds nothing.
 
-    ``expand`` installs its own converters into ``rdflib.term._toPythonMapping`` and, on the
-    way out, restores only the datatypes rdflib itself knows: ten others (xsd:gYear,
-    xsd:Name, ...) stay converted owlrl's way for the rest of the process, and all of them
-    do if the closure raises.
+    Round 1 closes the asserted triples and applies every rule to everything; each later
+    round closes what the rules added and applies the rules to what is new since they last
+    ran (semi-naively; ``semi_naive=False`` applies them to everything, for comparison).
+    Inconsistencies are logged as warnings. ``inferred`` may contain noise.
     """
-    from rdflib.term import _toPythonMapping
-
-    saved = dict(_toPythonMapping)
-    try:
-        yield
-    finally:
-        _toPythonMapping.clear()
-        _toPythonMapping.update(saved)
+    graph = TripleSet(terms.type)
+    delta = graph.add(asserted)
+    session = reasoner.open(graph, terms)
+    engine = RuleEngine(rules, terms)
+    rounds = 0
+    while True:
+        rounds += 1
+        new_here = session.close(delta)
+        if rounds > 1 and semi_naive:  # the rules' delta: their own output and its closure
+            new_here.add(delta)
+            new = engine.apply(graph, new_here)
+        else:
+            new = engine.apply(graph)
+        log.debug("round %d: %d triples, rules added %d", rounds, len(graph), len(new))
+        if not new:
+            break
+        if rounds >= MAX_ROUNDS:
+            raise DataError(f"the rules did not reach a fixpoint after {MAX_ROUNDS} rounds")
+        delta = graph.add(new)
+    for problem in session.problems:
+        log.warning("OWL RL inconsistency: %s", problem)
+    return Closure(graph, graph.minus(asserted), rounds, list(session.problems), engine)

@@ -24,7 +24,7 @@ from pyparsing import ParseBaseException
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+from rdflib.term import Node, Variable
 
 from .errors import DataError
 from .vocab import PREFIXES
@@ -57,6 +57,43 @@ class Rule:
     def query(self) -> Query:
         """The prepared query (prepared once per distinct text)."""
         return _prepare(self.text)
+
+    @property
+    def pattern(self) -> RulePattern | None:
+        """The WHERE clause as triple patterns, if it is a plain basic graph pattern.
+
+        None for a rule that uses anything else (FILTER, OPTIONAL, UNION, ...): such a rule
+        is evaluated by rdflib's SPARQL engine over the whole graph instead.
+        """
+        return _pattern(self.query)
+
+
+@dataclass(frozen=True)
+class RulePattern:
+    """A rule as triple patterns: ``where`` (a basic graph pattern) and ``template``.
+
+    Terms are rdflib terms; variables are :class:`rdflib.term.Variable`, and a blank node
+    in ``where`` is a variable too (SPARQL's non-distinguished variables).
+    """
+
+    where: tuple[Triple, ...]
+    template: tuple[Triple, ...]
+
+
+@lru_cache(maxsize=512)
+def _pattern(query: Query) -> RulePattern | None:
+    algebra = query.algebra
+    node = algebra.p
+    while node.name == "Project":
+        node = node.p
+    if node.name != "BGP":
+        return None
+    where = tuple(
+        tuple(Variable(f"_{t}") if isinstance(t, BNode) else t for t in triple)
+        for triple in node.triples
+    )
+    template = tuple(tuple(t) for t in algebra.get("template") or ())
+    return RulePattern(where, template)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=512)
