@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,11 +83,18 @@ class Materialized:
         return graph
 
     def load_into(self, store: ox.Store, asserted_graph: str, inferred_graph: str) -> None:
-        """Bulk-load both sets into ``store``, each into the named graph of that IRI."""
-        for which, name in (("asserted", asserted_graph), ("inferred", inferred_graph)):
-            store.bulk_load(
-                self.ntriples(which), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name)
-            )
+        """Load both sets into ``store``, each into the named graph of that IRI.
+
+        One N-Quads document with its blank-node labels kept, so a blank node of both graphs
+        stays one node (``Store.bulk_load`` would rename them on each call).
+        """
+        quads = b"".join(
+            # N-Triples escapes line breaks inside literals: " .\n" only ends a statement
+            self.ntriples(which).replace(b" .\n", f" <{graph}> .\n".encode())
+            for which, graph in (("asserted", asserted_graph), ("inferred", inferred_graph))
+        )
+        store.bulk_extend(ox.parse(quads, ox.RdfFormat.N_QUADS, rename_blank_nodes=False,
+                                   lenient=True))
 
     def _set(self, which: str) -> TripleSet:
         if which not in ("asserted", "inferred"):
@@ -96,16 +103,24 @@ class Materialized:
 
 
 def materialize_files(
-    paths: Sequence[Path], rules: Sequence[Rule], reasoner: str = reasoners.DEFAULT
+    paths: Sequence[Path],
+    rules: Sequence[Rule],
+    reasoner: str = reasoners.DEFAULT,
+    progress: Callable[[str], None] | None = None,
 ) -> Materialized:
     """Parse ``paths`` with pyoxigraph and materialize them (as ``reasoning.materialize``).
 
-    Raises :class:`~backcare_kg.errors.DataError` with the file and line of a malformed
+    ``progress``, if given, is called with ``"parse"`` and then ``"reason"`` as each step
+    begins. Raises :class:`~backcare_kg.errors.DataError` with the file and line of a malformed
     input, and :class:`~backcare_kg.errors.ParameterError` for an unknown reasoner.
     """
     engine = reasoners.get(reasoner)
     terms = OxigraphTerms()
+    if progress is not None:
+        progress("parse")
     asserted = parse_files(paths, terms)
+    if progress is not None:
+        progress("reason")
     result = closure(asserted, terms, rules, engine)
     inferred, noise = _without_noise(result.inferred, terms)
     log.info(

@@ -11,7 +11,8 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,8 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
     parser.add_argument("--with", dest="extra" + suffix, action="append", metavar="FILE",
                         default=default if sub else [],
                         help="merge this RDF file before inference (repeatable)")
+    parser.add_argument("--store", dest="store" + suffix, metavar="DIR", default=default,
+                        help="use the store built by 'build --store DIR' (reasoned once)")
     parser.add_argument("--engine", dest="engine" + suffix, choices=("oxigraph", "rdflib"),
                         default=default,
                         help="the SPARQL engine: oxigraph (default, fast) or rdflib (reference)")
@@ -87,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = subs.add_parser(name, parents=[common], help=help, description=help)
         p.set_defaults(handler=handler)
         return p
+
+    add("build", cmd_build,
+        "reason once into a store on disk (--store DIR), which later commands open with "
+        "--store DIR")
 
     p = add("query", cmd_query, "run a SPARQL query (argument, --file, or stdin)")
     p.add_argument("sparql", nargs="?", metavar="SPARQL",
@@ -127,25 +134,63 @@ def build_parser() -> argparse.ArgumentParser:
 def _merge_globals(args: argparse.Namespace) -> None:
     args.no_inference = args.no_inference or getattr(args, "no_inference_sub", False)
     args.debug = args.debug or getattr(args, "debug_sub", False)
-    args.engine = getattr(args, "engine_sub", None) or args.engine or "oxigraph"
-    args.reasoner = getattr(args, "reasoner_sub", None) or args.reasoner or "compiled"
+    args.engine_given = getattr(args, "engine_sub", None) or args.engine
+    args.engine = args.engine_given or "oxigraph"
+    args.reasoner_given = getattr(args, "reasoner_sub", None) or args.reasoner
+    args.reasoner = args.reasoner_given or "compiled"
     args.extra = list(args.extra) + list(getattr(args, "extra_sub", []))
+    args.store = getattr(args, "store_sub", None) or args.store
+
+
+def _check_store_options(args: argparse.Namespace) -> None:
+    """Refuse the options a store cannot honour, saying why (a usage error, exit 2)."""
+    if args.command == "build":
+        if not args.store:
+            raise ParameterError("build needs --store DIR, the directory to build the store in",
+                                 "--store")
+        if args.no_inference:
+            raise ParameterError("a store holds the inferred graph: drop --no-inference",
+                                 "--no-inference")
+        return
+    if not args.store:
+        return
+    refused = (
+        (args.extra, "--with", "a store already holds its files: give them to "
+                               f"'{PROG} build --store DIR --with FILE'"),
+        (args.no_inference, "--no-inference", "a store holds the inferred graph; for the "
+                                              "asserted graph alone, drop --store"),
+        (args.engine_given not in (None, "oxigraph"), "--engine",
+         "a store is queried by the oxigraph engine only"),
+        (args.reasoner_given, "--reasoner", "a store was reasoned when it was built: give "
+                                            f"--reasoner to '{PROG} build'"),
+        (args.command == "validate", "validate", "validate checks the RDF files, not a "
+                                                 "store: drop --store"),
+    )
+    for given, option, why in refused:
+        if given:
+            raise ParameterError(f"cannot be combined with --store: {why}", option)
 
 
 # -- the commands -----------------------------------------------------------------------
 
 
-def load_graph(args: argparse.Namespace, *, inference: bool | None = None) -> KnowledgeGraph:
-    """The knowledge graph the options ask for, with ``--with`` files merged in."""
-    from .graph import KnowledgeGraph
-
-    for extra in args.extra:
+def _check_readable(paths: Sequence[str]) -> None:
+    for extra in paths:
         path = Path(extra)
         if not path.is_file():
             raise DataError("cannot read: no such file" if not path.exists()
                             else "cannot read: not a file", path=str(extra))
         if not os.access(path, os.R_OK):
             raise DataError("cannot read: permission denied", path=str(extra))
+
+
+def load_graph(args: argparse.Namespace, *, inference: bool | None = None) -> KnowledgeGraph:
+    """The knowledge graph the options ask for: ``--with`` files merged in, or ``--store``."""
+    from .graph import KnowledgeGraph
+
+    if args.store:
+        return KnowledgeGraph.open(args.store)
+    _check_readable(args.extra)
     use_inference = not args.no_inference if inference is None else inference
     if use_inference and sys.stderr.isatty():
         from rich.console import Console
@@ -176,6 +221,51 @@ def _read_query(args: argparse.Namespace) -> tuple[str, str | None]:
         raise ParameterError("no query given: pass it as an argument, with --file FILE, "
                              "or on stdin", "sparql")
     return sys.stdin.read(), "<stdin>"
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """``build --store DIR``: materialize once into an on-disk store; a one-line summary."""
+    import time
+
+    from .store import build_store
+
+    _check_readable(args.extra)
+    start = time.perf_counter()
+    with _build_progress() as progress:
+        info = build_store(args.store, args.extra, args.reasoner, progress)
+    seconds = time.perf_counter() - start
+    sys.stdout.write(f"built {args.store}: {info.asserted:,} asserted and {info.inferred:,} "
+                     f"inferred triples in {seconds:.1f} s\n")
+    return EXIT_OK
+
+
+_STEP_TEXT = {"parse": "parsing the RDF files", "reason": "reasoning: OWL 2 RL and the rules",
+              "write": "writing the store"}
+
+
+@contextmanager
+def _build_progress() -> Iterator[Callable[[str], None] | None]:
+    """A progress bar of the build's steps on stderr when it is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .store import STEPS
+
+    columns = (SpinnerColumn(), TextColumn("{task.description:<36}"), BarColumn(),
+               TextColumn("step {task.fields[step]}/{task.total:.0f}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=len(STEPS), step=0)
+
+        def step(name: str) -> None:
+            done = STEPS.index(name) if name in STEPS else 0
+            bar.update(task, completed=done, step=done + 1,
+                       description=_STEP_TEXT.get(name, name))
+
+        yield step
+        bar.update(task, completed=len(STEPS))
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -250,6 +340,10 @@ def cmd_queries(args: argparse.Namespace) -> int:
     from .display import describe_query, is_terminal, parameter_usage, print_table
     from .named_queries import find
 
+    if args.store:  # the queries are the bundled ones; the store must still open
+        from .store import open_store
+
+        open_store(args.store)
     available = _bundled_queries()
     chosen = [find(available, args.name)] if args.name else list(available.values())
     if args.format == "json":
@@ -319,7 +413,8 @@ def _emit(result: Result, args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
     out = sys.stdout
     if args.format is None:
-        show_result(result, Labeller(kg.graph, args.lang), out, terminal=is_terminal(out))
+        labels = kg.labels() if args.lang else None
+        show_result(result, Labeller(labels, args.lang), out, terminal=is_terminal(out))
     else:
         write_text(result.serialize(args.format), out)
     return EXIT_OK
@@ -350,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else EXIT_OK if e.code is None else EXIT_USAGE
     _merge_globals(args)
     try:
+        _check_store_options(args)
         code: int = args.handler(args)
         sys.stdout.flush()
         return code

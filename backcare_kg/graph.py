@@ -6,9 +6,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDFS, Dataset, Graph, URIRef
+from rdflib.namespace import SKOS
 
 from . import __version__, files
 from .cache import ClosureCache
@@ -24,6 +25,11 @@ from .rules import load_rules
 from .terms import TermResolver
 from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
+if TYPE_CHECKING:
+    import pyoxigraph
+
+    from .store import StoreInfo
+
 PathArg = str | PathLike[str]
 
 #: The SPARQL engine of :meth:`KnowledgeGraph.query` unless told otherwise.
@@ -36,8 +42,10 @@ ACTIVITIES_QUERY = "activities"
 class KnowledgeGraph:
     """The backcare knowledge graph: asserted triples, inferred triples, and ways to ask.
 
-    Build one with :meth:`load`. ``graph`` is an rdflib :class:`~rdflib.Dataset` whose
-    default graph is the union of the asserted and the inferred named graphs.
+    Build one with :meth:`load` (in memory), or :meth:`open` a store that
+    ``backcare-kg build --store DIR`` (:func:`~backcare_kg.store.build_store`) made.
+    ``graph`` is an rdflib :class:`~rdflib.Dataset` whose default graph is the union of the
+    asserted and the inferred named graphs.
     """
 
     def __init__(
@@ -48,9 +56,9 @@ class KnowledgeGraph:
         self._engine_name = engine
         self._engine: QueryEngine | None = None
         self._engine_size = -1
-        self._dataset = Dataset(default_union=True)
-        for prefix, ns in PREFIXES.items():
-            self._dataset.bind(prefix, ns)
+        self._store: pyoxigraph.Store | None = None
+        self._store_info: StoreInfo | None = None
+        self._dataset: Dataset | None = _empty_dataset()
         a = self._dataset.graph(ASSERTED_GRAPH)
         for t in asserted:
             a.add(t)
@@ -101,31 +109,92 @@ class KnowledgeGraph:
                 store.put(key, inferred)
         return cls(asserted, inferred, engine=engine)
 
+    @classmethod
+    def open(cls, directory: PathArg, *, engine: str = DEFAULT_ENGINE) -> KnowledgeGraph:
+        """The materialized graph in the on-disk store at ``directory``, opened read-only.
+
+        Queries, named queries and :meth:`activities` go straight to the store (the
+        ``oxigraph`` engine, the only one allowed), so opening costs the same at any size
+        and nothing is reasoned again. :attr:`graph`, :attr:`asserted` and :attr:`inferred`
+        still work, for interoperability with rdflib, but copy the whole store into memory
+        on first use (seconds per million triples). Raises
+        :class:`~backcare_kg.errors.DataError` naming the path when there is no store
+        there, it is not a backcare-kg store, or one this version cannot read; a store whose
+        input files changed since it was built opens with a warning (see
+        :attr:`store_info`).
+        """
+        from .store import open_store
+
+        if engine != "oxigraph":
+            raise ParameterError("a store is queried by the oxigraph engine only", "engine",
+                                 ["oxigraph"])
+        store, info = open_store(directory)
+        kg = cls.__new__(cls)
+        kg._engine_name = engine
+        kg._engine = None
+        kg._engine_size = -1
+        kg._store, kg._store_info = store, info
+        kg._dataset = None
+        kg._inferred = True
+        kg._resolver = None
+        return kg
+
     # -- graphs -------------------------------------------------------------------------
 
     @property
     def graph(self) -> Dataset:
-        """The rdflib Dataset: named graphs ``graph/asserted`` and ``graph/inferred``."""
+        """The rdflib Dataset: named graphs ``graph/asserted`` and ``graph/inferred``.
+
+        For a graph from :meth:`open`, a copy of the store made on first use (seconds per
+        million triples); queries keep going to the store, so changes to the copy are not
+        seen by them.
+        """
+        if self._dataset is None:
+            assert self._store is not None
+            self._dataset = _dataset_from_store(self._store)
         return self._dataset
 
     @property
     def asserted(self) -> Graph:
         """The asserted named graph (the ontology and the instance data)."""
-        return self._dataset.graph(ASSERTED_GRAPH)
+        return self.graph.graph(ASSERTED_GRAPH)
 
     @property
     def inferred(self) -> Graph:
         """The inferred named graph (empty when loaded with ``inference=False``)."""
-        return self._dataset.graph(INFERRED_GRAPH)
+        return self.graph.graph(INFERRED_GRAPH)
+
+    @property
+    def store_info(self) -> StoreInfo | None:
+        """What the store of a graph from :meth:`open` holds and how it was built; else None."""
+        return self._store_info
 
     @property
     def engine(self) -> QueryEngine:
-        """The query engine over :attr:`graph`, rebuilt if the graphs changed size since."""
+        """The query engine over :attr:`graph` (rebuilt if the graphs changed size since),
+        or over the store of a graph from :meth:`open`."""
+        if self._store is not None:
+            if self._engine is None:
+                from .engines import OxigraphEngine
+
+                self._engine = OxigraphEngine(self._store)
+            return self._engine
         size = len(self)
         if self._engine is None or size != self._engine_size:
-            self._engine = create_engine(self._engine_name, self._dataset)
+            self._engine = create_engine(self._engine_name, self.graph)
             self._engine_size = size
         return self._engine
+
+    def labels(self) -> Graph:
+        """The ``rdfs:label`` and ``skos:prefLabel`` triples, e.g. for showing names.
+
+        The whole :attr:`graph` for a graph in memory; for one from :meth:`open`, a small
+        graph of just those triples read from the store (the store is not copied).
+        """
+        if self._store is None:
+            return self.graph
+        found = self.engine.execute(_LABELS, {}).graph
+        return found if found is not None else Graph()
 
     @property
     def has_inference(self) -> bool:
@@ -133,6 +202,8 @@ class KnowledgeGraph:
         return self._inferred
 
     def __len__(self) -> int:
+        if self._store is not None:
+            return len(self._store)
         return len(self.asserted) + len(self.inferred)
 
     def serialize(self, format: str = "turtle", which: str = "all") -> str:
@@ -198,7 +269,8 @@ class KnowledgeGraph:
     def resolver(self) -> TermResolver:
         """Turns slugs, prefixed names, IRIs and labels into the IRIs of this graph."""
         if self._resolver is None:
-            self._resolver = TermResolver(self._dataset)
+            self._resolver = (TermResolver.from_engine(self.engine) if self._store is not None
+                              else TermResolver(self.graph))
         return self._resolver
 
     def resolve(self, value: str | URIRef, kind: URIRef | None = None) -> URIRef:
@@ -218,3 +290,31 @@ class KnowledgeGraph:
 @functools.cache
 def _bundled_queries() -> Mapping[str, NamedQuery]:
     return load_named_queries(files.query_files())
+
+
+# Internal, fixed text: the label triples :meth:`KnowledgeGraph.labels` reads from a store.
+_LABELS = f"""CONSTRUCT {{ ?s ?p ?label }} WHERE {{
+  VALUES ?p {{ <{RDFS.label}> <{SKOS.prefLabel}> }} ?s ?p ?label }}"""
+
+
+def _empty_dataset() -> Dataset:
+    dataset = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns)
+    return dataset
+
+
+def _dataset_from_store(store: pyoxigraph.Store) -> Dataset:
+    """The asserted and inferred graphs of ``store`` as an rdflib Dataset (a full copy)."""
+    import pyoxigraph as ox
+
+    from .oxigraph_results import from_oxigraph
+
+    dataset = _empty_dataset()
+    for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
+        graph = dataset.graph(name)
+        graph.addN(
+            (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object), graph)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+        )
+    return dataset

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
+from backcare_kg.engines import OxigraphEngine, RdflibEngine
 from backcare_kg.errors import ParameterError
 from backcare_kg.terms import TermResolver, normalize, prefixed
 from backcare_kg.vocab import BC, BCR
@@ -36,8 +37,13 @@ def graph() -> Graph:
     return g
 
 
-@pytest.fixture(scope="module")
-def resolver(graph: Graph) -> TermResolver:
+@pytest.fixture(scope="module", params=["graph", "oxigraph", "rdflib"])
+def resolver(graph: Graph, request: pytest.FixtureRequest) -> TermResolver:
+    """The same resolver over the rdflib graph, and through each query engine (SPARQL)."""
+    if request.param == "oxigraph":
+        return TermResolver.from_engine(OxigraphEngine.from_dataset(graph))
+    if request.param == "rdflib":
+        return TermResolver.from_engine(RdflibEngine(graph))
     return TermResolver(graph)
 
 
@@ -141,13 +147,15 @@ def test_an_unknown_prefix_is_no_prefixed_name(resolver: TermResolver) -> None:
         resolver.resolve("zz:balance")
 
 
-def test_works_over_all_graphs_of_a_dataset() -> None:
+@pytest.mark.parametrize("through", ["graph", "oxigraph"])
+def test_works_over_all_graphs_of_a_dataset(through: str) -> None:
     ds = Dataset()
     ds.graph(URIRef("http://example.org/asserted")).parse(data=DATA, format="turtle")
     ds.graph(URIRef("http://example.org/inferred")).add(
         (BCR.pilates, RDF.type, BC.RecommendedActivity)
     )
-    resolver = TermResolver(ds)
+    resolver = (TermResolver.from_engine(OxigraphEngine.from_dataset(ds)) if through == "oxigraph"
+                else TermResolver(ds))
     assert resolver.resolve("equilibrio", BC.PhysicalCapacity) == BCR.balance
     assert resolver.resolve("pilates", BC.RecommendedActivity) == BCR.pilates
     assert resolver.names(BC.PainPhase) == ["acute-phase", "chronic-phase"]
