@@ -11,8 +11,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,41 +230,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     _check_readable(args.extra)
     start = time.perf_counter()
-    with _build_progress() as progress:
+    from .display import build_progress
+
+    with build_progress() as progress:
         info = build_store(args.store, args.extra, args.reasoner, progress)
     seconds = time.perf_counter() - start
     sys.stdout.write(f"built {args.store}: {info.asserted:,} asserted and {info.inferred:,} "
                      f"inferred triples in {seconds:.1f} s\n")
     return EXIT_OK
-
-
-_STEP_TEXT = {"parse": "parsing the RDF files", "reason": "reasoning: OWL 2 RL and the rules",
-              "write": "writing the store"}
-
-
-@contextmanager
-def _build_progress() -> Iterator[Callable[[str], None] | None]:
-    """A progress bar of the build's steps on stderr when it is a terminal; else nothing."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from .store import STEPS
-
-    columns = (SpinnerColumn(), TextColumn("{task.description:<36}"), BarColumn(),
-               TextColumn("step {task.fields[step]}/{task.total:.0f}"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("starting", total=len(STEPS), step=0)
-
-        def step(name: str) -> None:
-            done = STEPS.index(name) if name in STEPS else 0
-            bar.update(task, completed=done, step=done + 1,
-                       description=_STEP_TEXT.get(name, name))
-
-        yield step
-        bar.update(task, completed=len(STEPS))
 
 
 def cmd_query(args: argparse.Namespace) -> int:

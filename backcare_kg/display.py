@@ -7,7 +7,9 @@ come from :class:`~backcare_kg.results.Result` unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -217,3 +219,32 @@ def write_text(text: str, out: TextIO) -> None:
     out.write(text)
     if text and not text.endswith("\n"):
         out.write("\n")
+
+
+_STEP_TEXT = {"parse": "parsing the RDF files", "reason": "reasoning: OWL 2 RL and the rules",
+              "write": "writing the store"}
+
+
+@contextmanager
+def build_progress() -> Iterator[Callable[[str], None] | None]:
+    """A progress bar of the build's steps on stderr when it is a terminal; else nothing."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .store import STEPS
+
+    columns = (SpinnerColumn(), TextColumn("{task.description:<36}"), BarColumn(),
+               TextColumn("step {task.fields[step]}/{task.total:.0f}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=len(STEPS), step=0)
+
+        def step(name: str) -> None:
+            done = STEPS.index(name) if name in STEPS else 0
+            bar.update(task, completed=done, step=done + 1,
+                       description=_STEP_TEXT.get(name, name))
+
+        yield step
+        bar.update(task, completed=len(STEPS))
