@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from .errors import (  # noqa: E402
@@ -18,8 +20,10 @@ from .errors import (  # noqa: E402
     UnknownQueryError,
     ValidationFailed,
 )
-from .graph import KnowledgeGraph  # noqa: E402
-from .results import Result  # noqa: E402
+
+if TYPE_CHECKING:
+    from .graph import KnowledgeGraph
+    from .results import Result
 
 __all__ = [
     "__version__",
@@ -33,3 +37,16 @@ __all__ = [
     "ValidationFailed",
     "EndpointError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``KnowledgeGraph`` and ``Result``, imported on first use (the CLI starts faster)."""
+    if name == "KnowledgeGraph":
+        from .graph import KnowledgeGraph
+
+        return KnowledgeGraph
+    if name == "Result":
+        from .results import Result
+
+        return Result
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 ENV_VAR = "BACKCARE_KG_CACHE_DIR"
 SUFFIX = ".nt"
+#: Files kept beside an entry, removed with it (see :mod:`backcare_kg.fast`).
+_SIDECARS = (".nq", ".plans.json")
 _HEADER = re.compile(rb"^# backcare-kg closure v(\d+) sha256=([0-9a-f]{64}) triples=(\d+)$")
 # Blank nodes are written as IRIs under this prefix, so their labels survive the round trip
 # exactly (rdflib's N-Triples parser would mint fresh ones) and stay those of the asserted
@@ -166,6 +168,8 @@ class ClosureCache:
             )
             for old in entries[max(self.max_entries - 1, 0) :]:
                 old.unlink(missing_ok=True)
+                for suffix in _SIDECARS:  # the graph snapshot of backcare_kg.fast
+                    old.with_name(old.name[: -len(SUFFIX)] + suffix).unlink(missing_ok=True)
         except OSError as exc:  # another process may be pruning too
             log.debug("cannot prune the closure cache: %s", exc)
 

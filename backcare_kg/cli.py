@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from . import __version__
 from .errors import BackcareError, DataError, ParameterError, QueryError
 
 if TYPE_CHECKING:
+    from .fast import FastGraph
     from .graph import KnowledgeGraph
     from .named_queries import NamedQuery
     from .results import Result
@@ -276,6 +276,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if name in params:
             raise ParameterError("given more than once", name)
         params[name] = value
+    result = _fast(args, lambda fast: fast.run(args.name, **params))
+    if result is not None:
+        return _emit(result, args, None)
     from .named_queries import find
 
     find(_bundled_queries(), args.name)  # an unknown name fails before the slow load
@@ -287,8 +290,12 @@ def cmd_activities(args: argparse.Namespace) -> int:
     """``activities``: the flagship question, with a hint to the provenance of each row."""
     from .display import is_terminal, print_hint, slug
 
-    kg = load_graph(args)
-    result = kg.activities(improves=args.improves, phase=args.phase, goal=args.goal)
+    kg: KnowledgeGraph | None = None
+    result = _fast(args, lambda fast: fast.activities(improves=args.improves, phase=args.phase,
+                                                      goal=args.goal))
+    if result is None:
+        kg = load_graph(args)
+        result = kg.activities(improves=args.improves, phase=args.phase, goal=args.goal)
     code = _emit(result, args, kg)
     if args.format is None and is_terminal(sys.stdout):
         first = next((s for row in result.rows for s in map(slug, row.values()) if s), None)
@@ -296,6 +303,17 @@ def cmd_activities(args: argparse.Namespace) -> int:
             print_hint(f"why? {PROG} run provenance --param subject={first}", sys.stdout,
                        terminal=True)
     return code
+
+
+def _fast(args: argparse.Namespace, ask: Callable[[FastGraph], Result]) -> Result | None:
+    """The answer from the snapshot of the materialized graph (:mod:`.fast`), when the
+    options allow it and one is there; None when the normal path must answer."""
+    if (args.store or args.extra or args.no_inference or args.engine != "oxigraph"
+            or getattr(args, "lang", None)):
+        return None
+    from .fast import answer
+
+    return answer(args.reasoner, ask)
 
 
 def _bundled_queries() -> Mapping[str, NamedQuery]:
@@ -375,7 +393,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 # -- output -----------------------------------------------------------------------------
 
 
-def _emit(result: Result, args: argparse.Namespace, kg: KnowledgeGraph) -> int:
+def _emit(result: Result, args: argparse.Namespace, kg: KnowledgeGraph | None) -> int:
     """Print ``result``: as a table for people, or exactly in the ``--format`` asked for.
 
     A format that does not fit the query form (CSV for a CONSTRUCT, Turtle for a SELECT)
@@ -385,7 +403,7 @@ def _emit(result: Result, args: argparse.Namespace, kg: KnowledgeGraph) -> int:
 
     out = sys.stdout
     if args.format is None:
-        labels = kg.labels() if args.lang else None
+        labels = kg.labels() if args.lang and kg is not None else None
         show_result(result, Labeller(labels, args.lang), out, terminal=is_terminal(out))
     else:
         write_text(result.serialize(args.format), out)
@@ -429,11 +447,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PIPE
     except BackcareError as e:
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         _report(str(e))
         return EXIT_USAGE
     except Exception as e:  # a bug: say so in one line unless asked for the traceback
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         _report(f"internal error: {type(e).__name__}: {e} (run with --debug for details)")
         return EXIT_INTERNAL

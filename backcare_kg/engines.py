@@ -75,7 +75,7 @@ from .substitution import Insertion, describe_as_select, original_offset, prepar
 from .vocab import PREFIXES
 
 __all__ = ["QueryEngine", "RdflibEngine", "OxigraphEngine", "register_engine",
-           "engine_names", "create_engine"]
+           "engine_names", "create_engine", "nquads"]
 
 
 @runtime_checkable
@@ -159,18 +159,9 @@ class OxigraphEngine:
         objects as the rdflib engine's. Raises :class:`~backcare_kg.errors.DataError` if
         pyoxigraph cannot take a term of the graph.
         """
-        graphs = list(dataset.graphs()) if isinstance(dataset, Dataset) else [dataset]
-        # One N-Quads document: a blank node shared by two graphs stays one node. rdflib
-        # escapes line breaks in N-Triples literals, so " .\n" only ends statements.
-        parts = []
-        for graph in graphs:
-            text = graph.serialize(format="nt", encoding="utf-8")
-            if isinstance(dataset, Dataset) and graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-                text = text.replace(b" .\n", f" <{graph.identifier}> .\n".encode())
-            parts.append(text)
         store = ox.Store()
         try:
-            store.bulk_extend(ox.parse(b"".join(parts), ox.RdfFormat.N_QUADS,
+            store.bulk_extend(ox.parse(nquads(dataset), ox.RdfFormat.N_QUADS,
                                        rename_blank_nodes=False, lenient=True))
         except (SyntaxError, ValueError) as err:
             raise DataError(f"pyoxigraph cannot load the graph: {err}") from err
@@ -243,6 +234,22 @@ class OxigraphEngine:
 
 
 _DESCRIBE_ONE = "DESCRIBE ?resource WHERE { }"
+
+
+def nquads(dataset: Graph | Dataset) -> bytes:
+    """The graphs of ``dataset`` as one N-Quads document (named graphs stay named).
+
+    One document: a blank node shared by two graphs stays one node. rdflib escapes line
+    breaks in N-Triples literals, so " .\\n" only ends statements.
+    """
+    graphs = list(dataset.graphs()) if isinstance(dataset, Dataset) else [dataset]
+    parts = []
+    for graph in graphs:
+        text = graph.serialize(format="nt", encoding="utf-8")
+        if isinstance(dataset, Dataset) and graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+            text = text.replace(b" .\n", f" <{graph.identifier}> .\n".encode())
+        parts.append(text)
+    return b"".join(parts)
 
 
 register_engine(RdflibEngine.name, RdflibEngine)

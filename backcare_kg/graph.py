@@ -107,7 +107,12 @@ class KnowledgeGraph:
             inferred = materialize(asserted, load_rules(rule_paths), reasoner=reasoner)
             if cache:
                 store.put(key, inferred)
-        return cls(asserted, inferred, engine=engine)
+        kg = cls(asserted, inferred, engine=engine)
+        if cache:  # for the command line's fast path (see backcare_kg.fast)
+            from .fast import write_snapshot
+
+            write_snapshot(store, key, kg)
+        return kg
 
     @classmethod
     def open(cls, directory: PathArg, *, engine: str = DEFAULT_ENGINE) -> KnowledgeGraph:

@@ -41,12 +41,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import DataError, ParameterError, UnknownQueryError
-from .querying import assigned_variables, prepare, query_kind, query_variables
 from .results import QueryKind
 from .terms import TermResolver, prefixed
 from .vocab import PREFIXES
@@ -225,6 +223,8 @@ def find(queries: Mapping[str, NamedQuery], name: str) -> NamedQuery:
 
 
 def _load(path: Path) -> NamedQuery:
+    from .querying import assigned_variables, prepare, query_kind, query_variables
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -295,6 +295,8 @@ class _Header:
             elif line.strip() and not line.lstrip().startswith("#"):
                 in_header = False
         source = "\n".join(content for _, content in self.lines)
+        import yaml  # only when reading query files: not on the command line's fast path
+
         try:
             data = yaml.safe_load(source) if source.strip() else {}
         except yaml.YAMLError as err:

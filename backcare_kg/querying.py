@@ -16,21 +16,20 @@ rdflib would silently ignore the value.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 from pyparsing import ParseBaseException
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
+from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
-from .errors import BackcareError, ParameterError, QueryError
+from .binding import as_term, bind_terms  # noqa: F401 (re-exported)
+from .errors import BackcareError, QueryError
 from .results import QueryKind, Result
 from .vocab import PREFIXES
 
@@ -40,7 +39,6 @@ __all__ = ["execute", "prepare", "query_kind", "query_variables", "assigned_vari
 _KINDS: dict[str, QueryKind] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
                                 "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _INTERNAL_VAR = re.compile(r"__agg_\d+__\Z")
-_VARNAME = re.compile(r"[?$]?([A-Za-z0-9_\u00b7\u00c0-\uffff]+)\Z")
 # rdflib expands \uXXXX and \UXXXXXXXX escapes before parsing (and pyparsing then expands
 # tabs): error positions refer to that text, so they are mapped back to the original.
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.I)
@@ -123,59 +121,11 @@ def assigned_variables(query: Query) -> set[str]:
     return targets - used
 
 
-def as_term(value: Any) -> Identifier:
-    """``value`` as an RDF term: terms unchanged, Python values as typed literals.
-
-    A ``str`` becomes a plain literal, never an IRI: pass a ``URIRef`` for an IRI.
-    """
-    if isinstance(value, (URIRef, Literal, BNode)):
-        return value
-    if isinstance(value, Identifier):
-        raise TypeError(f"a {type(value).__name__} cannot be bound: give a value")
-    if isinstance(value, str):
-        return Literal(value)
-    if isinstance(value, bool):
-        return Literal(value)
-    if isinstance(value, (int, float, Decimal)):
-        return Literal(value)
-    if isinstance(value, (dt.datetime, dt.date)):
-        return Literal(value)
-    raise TypeError(f"a {type(value).__name__} value cannot be an RDF term")
-
-
 # -- binding ---------------------------------------------------------------------------------
 
 
 def _bind(query: Query, bindings: Mapping[str, Any]) -> dict[str, Identifier]:
     return bind_terms(bindings, query_variables(query), assigned_variables(query))
-
-
-def bind_terms(
-    bindings: Mapping[str, Any], variables: set[str], assigned: set[str]
-) -> dict[str, Identifier]:
-    """``bindings`` as RDF terms by variable name (without ``?``), checked against a query.
-
-    ``variables`` and ``assigned`` are the query's :func:`query_variables` and
-    :func:`assigned_variables`. Raises :class:`ParameterError` for a key that names no
-    variable, an assigned variable, a variable bound twice or a value that is no term.
-    """
-    accepted = [f"?{v}" for v in sorted(variables)]
-    init: dict[str, Identifier] = {}
-    for key, value in bindings.items():
-        match = _VARNAME.match(key) if isinstance(key, str) else None
-        name = match.group(1) if match else str(key)
-        if name not in variables:
-            raise ParameterError("not a variable of the query", name, accepted)
-        if name in assigned:
-            raise ParameterError("the query assigns this variable (BIND or AS); it cannot be "
-                                 "bound", name)
-        if name in init:
-            raise ParameterError("bound twice", name)
-        try:
-            init[name] = as_term(value)
-        except TypeError as err:
-            raise ParameterError(str(err), name) from None
-    return init
 
 
 # -- scope -----------------------------------------------------------------------------------
