@@ -42,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 WORKER = HERE / "pipelines.py"
 SIZES = {"tiny": 3_000, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 DEFAULT_SIZES = ("10k", "100k", "1M")
-PIPELINES = ("backcare-kg", "naive")
+PIPELINES = ("backcare-kg", "backcare-kg-load", "naive")
 FLAGSHIP = "activities"
 FLAGSHIP_PARAMS = {"capacity": "balance", "phase": "chronic-phase"}
 VERSIONS = ("rdflib", "owlrl", "pyoxigraph", "reasonable", "nemo-python", "backcare-kg")
@@ -304,7 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: one run per query and one cold start")
     parser.add_argument("--pipelines", default=",".join(PIPELINES),
-                        help="comma-separated subset of backcare-kg,naive")
+                        help="comma-separated subset of " + ",".join(PIPELINES)
+                             + " (default: all)")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="kill a measurement after this many seconds (default 600)")
     parser.add_argument("--repeat", type=int, help="runs of each named query (default 3)")
@@ -346,9 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             entry: dict[str, Any] = {"label": label, "requested": triples, "file": str(path),
                                      "pipelines": {}}
+            store = workdir / f"store-{triples}-seed{args.seed}"
             for pipeline in pipelines:
-                run = pipeline_run(pipeline, {**common, "file": str(path)}, workdir,
-                                   args.timeout, env)
+                run = pipeline_run(pipeline, {**common, "file": str(path), "store": str(store)},
+                                   workdir, args.timeout, env)
+                shutil.rmtree(store, ignore_errors=True)  # rebuilt by every run
                 entry["pipelines"][pipeline] = run
                 print(f"  {pipeline}: load {cell(run, 'load')}, reasoning "
                       f"{cell(run, 'reasoning')}, queries max {cell(run, 'queries_max')}, peak "

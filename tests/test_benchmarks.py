@@ -127,10 +127,12 @@ def test_quick_run_prints_a_table(tmp_path: Path) -> None:
     raw = tmp_path / "raw.json"
     done = subprocess.run(
         [sys.executable, str(BENCHMARKS / "run.py"), "--sizes", "tiny", "--quick", "--json",
-         str(raw)], capture_output=True, text=True, timeout=300)
+         str(raw), "--data-dir", str(tmp_path / "data")], capture_output=True, text=True,
+        timeout=300)
     assert done.returncode == 0, done.stderr
     table = done.stdout
-    for row in ("| tiny | backcare-kg |", "| tiny | naive |", "| tiny | **naive ÷ backcare-kg** |",
+    for row in ("| tiny | backcare-kg |", "| tiny | backcare-kg-load |", "| tiny | naive |",
+                "| tiny | **naive ÷ backcare-kg** |", "| tiny | **naive ÷ backcare-kg-load** |",
                 "Cold start", "Machine: "):
         assert row in table, row
     report = json.loads(raw.read_text(encoding="utf-8"))
@@ -138,6 +140,12 @@ def test_quick_run_prints_a_table(tmp_path: Path) -> None:
     for run in runs.values():
         assert run["exit_status"] == 0 and not run["killed"]
         assert len(run["query_seconds"]) == report["settings"]["queries"]
+    assert runs["backcare-kg"]["query_rows"] == runs["backcare-kg-load"]["query_rows"]
     assert runs["backcare-kg"]["query_rows"]["activities"] == runs["naive"]["query_rows"][
         "activities"] > 0
+    assert runs["backcare-kg"]["asserted"] == runs["backcare-kg-load"]["asserted"] == runs[
+        "naive"]["asserted"]
+    assert runs["backcare-kg"]["inferred"] == runs["backcare-kg-load"]["inferred"] > 0
+    kept = {p.name for p in (tmp_path / "data").iterdir()}
+    assert "bench-3000-seed1.nt" in kept and not any(n.startswith("store-") for n in kept), kept
     assert all(c["answered"] for c in report["cold_start"].values())
