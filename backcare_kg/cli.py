@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("validate", cmd_validate,
         "check every bundled file: syntax, SHACL shapes, quotes and selectors")
 
+    from .cli_web import add_commands
+
+    add_commands(add)
+
     p = add("export", cmd_export, "write the graph as RDF")
     p.add_argument("--graph", choices=("asserted", "inferred", "all"), default="all",
                    help="which graph to write (default: all)")

@@ -8,7 +8,10 @@ as RDF terms, and returns a :class:`~backcare_kg.results.Result`. Two are regist
 - ``oxigraph`` (:class:`OxigraphEngine`): pyoxigraph's Rust engine over a Store holding the
   asserted and inferred named graphs, much faster on large graphs.
 
-Both refuse updates, ``SERVICE`` and ``FROM`` graphs they do not hold, report syntax errors
+Both take the dataset from the query's ``FROM`` and ``FROM NAMED``, or from a
+:class:`~backcare_kg.querying.DatasetDescription` given apart (the SPARQL Protocol's
+``default-graph-uri`` and ``named-graph-uri``, which replace them). Both refuse updates,
+``SERVICE`` and graphs they do not hold (named either way), report syntax errors
 with the same line and column (rdflib parses the query for both), and bind values by
 substitution: a bound variable stands for its value everywhere in the query and shows it
 wherever it is projected. Register another engine with :func:`register_engine`, as rdflib's
@@ -60,6 +63,7 @@ from rdflib.term import Identifier, Node
 from .errors import BackcareError, DataError, ParameterError, QueryError
 from .oxigraph_results import OxTerm, to_oxigraph, to_result
 from .querying import (
+    DatasetDescription,
     assigned_variables,
     bind_terms,
     dataset_graphs,
@@ -85,8 +89,10 @@ class QueryEngine(Protocol):
     name: str
 
     def execute(self, sparql: str, bindings: Mapping[str, Any],
-                source: str | None = None) -> Result:
-        """Evaluate ``sparql`` with ``bindings`` (see :func:`backcare_kg.querying.execute`)."""
+                source: str | None = None, *,
+                dataset: DatasetDescription | None = None) -> Result:
+        """Evaluate ``sparql`` with ``bindings`` (see :func:`backcare_kg.querying.execute`),
+        over the graphs ``dataset`` names if given (instead of ``FROM``/``FROM NAMED``)."""
         ...
 
     def __len__(self) -> int: ...
@@ -126,9 +132,10 @@ class RdflibEngine:
         self.dataset = dataset
 
     def execute(self, sparql: str, bindings: Mapping[str, Any],
-                source: str | None = None) -> Result:
+                source: str | None = None, *,
+                dataset: DatasetDescription | None = None) -> Result:
         """Evaluate ``sparql`` with ``bindings`` (see :func:`backcare_kg.querying.execute`)."""
-        return execute(self.dataset, sparql, bindings, source)
+        return execute(self.dataset, sparql, bindings, source, graphs=dataset)
 
     def __len__(self) -> int:
         if isinstance(self.dataset, Dataset):
@@ -171,20 +178,33 @@ class OxigraphEngine:
         return len(self.store)
 
     def execute(self, sparql: str, bindings: Mapping[str, Any],
-                source: str | None = None) -> Result:
+                source: str | None = None, *,
+                dataset: DatasetDescription | None = None) -> Result:
         """Evaluate ``sparql`` with ``bindings`` (see :func:`backcare_kg.querying.execute`)."""
         plan = _plan(sparql, source)
         if plan.service:
             refuse_service(plan.query, source)
-        for iri in plan.graphs:
-            if next(self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)),
-                    None) is None:
-                raise no_such_graph(iri, source)
+        described = dataset.graphs() if dataset is not None else []
+        for iri, clause in described or [(g, "FROM") for g in plan.graphs]:
+            if not self._holds(iri):
+                raise no_such_graph(iri, source, clause)
+        options: dict[str, Any] = {}
+        if described:
+            assert dataset is not None
+            options = {"default_graph": [ox.NamedNode(g) for g in dataset.default_graphs],
+                       "named_graphs": [ox.NamedNode(g) for g in dataset.named_graphs]}
         terms = bind_terms(bindings, set(plan.variables), set(plan.assigned))
         if plan.kind == "DESCRIBE" and (plan.iris or not plan.pattern
                                          or not set(terms) <= set(plan.described)):
-            return self._describe(plan, terms, source)
-        return self._run(sparql, plan, terms, source)
+            return self._describe(plan, terms, source, options)
+        return self._run(sparql, plan, terms, source, **options)
+
+    def _holds(self, graph: URIRef) -> bool:
+        try:
+            name = ox.NamedNode(graph)
+        except ValueError:  # not an IRI: no graph has that name
+            return False
+        return next(self.store.quads_for_pattern(None, None, None, name), None) is not None
 
     def _run(self, sparql: str, plan: _Plan, terms: Mapping[str, Identifier],
              source: str | None, **options: Any) -> Result:
@@ -209,22 +229,26 @@ class OxigraphEngine:
             raise QueryError(f"evaluation failed: {first[:200]}", source=source) from err
 
     def _describe(self, plan: _Plan, terms: Mapping[str, Identifier],
-                  source: str | None) -> Result:
+                  source: str | None, dataset: Mapping[str, Any]) -> Result:
         """A DESCRIBE as rdflib reads it, in two steps: select, then describe each resource.
 
         rdflib describes the IRIs it names whatever the pattern gives, and only the values
         of the variables it describes; pyoxigraph only what the pattern gives, and every
-        substituted variable.
+        substituted variable. ``dataset`` holds the options of a dataset given apart from
+        the query (which replace its ``FROM`` and ``FROM NAMED``).
         """
         resources: dict[Identifier, None] = dict.fromkeys(plan.iris)
         if plan.described and plan.pattern:
             select = describe_as_select(plan.text)
-            rows = self._run(select, _plan(select, source), terms, source).rows
+            rows = self._run(select, _plan(select, source), terms, source, **dataset).rows
             resources.update((v, None) for row in rows for v in row.values()
                              if isinstance(v, (URIRef, BNode)))
         describe = _plan(_DESCRIBE_ONE, source)
-        options = {"default_graph": [ox.NamedNode(g) for g in plan.default_graphs]} \
-            if plan.graphs else {}
+        options = {}
+        if dataset:
+            options = {"default_graph": dataset["default_graph"]}
+        elif plan.graphs:
+            options = {"default_graph": [ox.NamedNode(g) for g in plan.default_graphs]}
         triples: set[tuple[Node, Node, Node]] = set()
         for resource in resources:
             graph = self._run(_DESCRIBE_ONE, describe, {"resource": resource}, source,

@@ -54,6 +54,10 @@ class QueryError(BackcareError):
         super().__init__(f"{where}: {message}")
 
 
+class QueryRefused(QueryError):
+    """A well-formed request this library will not carry out: SPARQL Update, ``SERVICE``."""
+
+
 class UnknownQueryError(QueryError):
     """A named query that does not exist was asked for."""
 

@@ -215,7 +215,7 @@ class FastEngine:
         return len(self.store)
 
     def execute(self, sparql: str, bindings: Mapping[str, Any],
-                source: str | None = None) -> Result:
+                source: str | None = None, *, dataset: object = None) -> Result:
         """As :meth:`OxigraphEngine.execute <backcare_kg.engines.OxigraphEngine.execute>`;
         :class:`Unavailable` for a query without a plan or one pyoxigraph rejects."""
         from .binding import bind_terms
@@ -224,7 +224,7 @@ class FastEngine:
         from .vocab import PREFIXES
 
         plan = self.plans.get(sparql)
-        if plan is None:
+        if plan is None or dataset is not None:
             raise Unavailable("no plan for the query")
         terms = bind_terms(bindings, set(plan["variables"]), set(plan["assigned"]))
         text, _ = prepare_substitution(sparql, terms)

@@ -231,6 +231,32 @@ class KnowledgeGraph:
         """
         return self.engine.execute(sparql, bindings)
 
+    def query_dataset(self, sparql: str, *, default_graphs: Sequence[str] = (),
+                      named_graphs: Sequence[str] = (), **bindings: Any) -> Result:
+        """Run a SPARQL query over the graphs named, as the SPARQL 1.1 Protocol's
+        ``default-graph-uri`` and ``named-graph-uri`` do.
+
+        The default graph is the merge of ``default_graphs`` (empty if none is given), the
+        named graphs are ``named_graphs`` (none if none is given); they replace the query's
+        own ``FROM`` and ``FROM NAMED``. With neither, this is :meth:`query`. Each graph is an
+        IRI (``str`` or ``URIRef``), e.g. :data:`~backcare_kg.vocab.ASSERTED_GRAPH`:
+
+        >>> kg.query_dataset("ASK { ?s a bc:RecommendedActivity }",
+        ...                  default_graphs=[ASSERTED_GRAPH]).boolean  # doctest: +SKIP
+        False
+
+        Raises :class:`~backcare_kg.errors.QueryError` for a graph this dataset does not hold
+        (as for ``FROM``: nothing is fetched), besides the errors of :meth:`query`.
+        """
+        if not default_graphs and not named_graphs:
+            return self.query(sparql, **bindings)
+        from .querying import DatasetDescription
+
+        dataset = DatasetDescription.of(
+            [default_graphs] if isinstance(default_graphs, str) else default_graphs,
+            [named_graphs] if isinstance(named_graphs, str) else named_graphs)
+        return self.engine.execute(sparql, bindings, dataset=dataset)
+
     @property
     def named_queries(self) -> Mapping[str, NamedQuery]:
         """The named queries shipped with the package, by name."""

@@ -17,7 +17,9 @@ rdflib would silently ignore the value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pyparsing import ParseBaseException
@@ -29,12 +31,13 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from .binding import as_term, bind_terms  # noqa: F401 (re-exported)
-from .errors import BackcareError, QueryError
+from .errors import BackcareError, QueryError, QueryRefused
 from .results import QueryKind, Result
 from .vocab import PREFIXES
 
 __all__ = ["execute", "prepare", "query_kind", "query_variables", "assigned_variables",
-           "as_term", "bind_terms", "refuse_service", "dataset_graphs", "no_such_graph"]
+           "as_term", "bind_terms", "refuse_service", "dataset_graphs", "no_such_graph",
+           "DatasetDescription"]
 
 _KINDS: dict[str, QueryKind] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
                                 "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -45,11 +48,41 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.I)
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 
 
+@dataclass(frozen=True)
+class DatasetDescription:
+    """The RDF dataset a query runs over, given apart from its text, as the SPARQL 1.1
+    Protocol's ``default-graph-uri`` and ``named-graph-uri`` do: the default graph is the
+    merge of ``default_graphs`` (empty if none), the named graphs are ``named_graphs`` (none
+    if empty). It replaces the query's own ``FROM`` and ``FROM NAMED``.
+    """
+
+    default_graphs: tuple[URIRef, ...] = ()
+    named_graphs: tuple[URIRef, ...] = ()
+
+    @classmethod
+    def of(cls, default_graphs: Iterable[str], named_graphs: Iterable[str]) -> DatasetDescription:
+        """The description naming these graphs (IRIs as strings or ``URIRef``)."""
+        return cls(tuple(URIRef(str(g)) for g in default_graphs),
+                   tuple(URIRef(str(g)) for g in named_graphs))
+
+    def graphs(self) -> list[tuple[URIRef, str]]:
+        """Each graph named, with the protocol parameter that names it."""
+        return ([(g, "default-graph-uri") for g in self.default_graphs]
+                + [(g, "named-graph-uri") for g in self.named_graphs])
+
+    def clauses(self) -> list[CompValue]:
+        """The graphs as rdflib's algebra holds ``FROM`` and ``FROM NAMED`` clauses."""
+        return ([CompValue("DatasetClause", default=g) for g in self.default_graphs]
+                + [CompValue("DatasetClause", named=g) for g in self.named_graphs])
+
+
 def execute(
     dataset: Graph | Dataset,
     sparql: str,
     bindings: Mapping[str, Any],
     source: str | None = None,
+    *,
+    graphs: DatasetDescription | None = None,
 ) -> Result:
     """Evaluate the SPARQL query ``sparql`` over ``dataset`` with ``bindings``.
 
@@ -57,14 +90,20 @@ def execute(
     value is an RDF term (``URIRef``, ``Literal``, ``BNode``, kept as is) or a Python value
     made into a literal: ``str`` (always a plain literal, never an IRI nor query text),
     ``bool``, ``int``, ``float``, ``Decimal``, ``date``, ``datetime``. ``source`` names the
-    query in error messages (a file or a named query).
+    query in error messages (a file or a named query). ``graphs``, if given and naming at
+    least one graph, replaces the query's ``FROM`` and ``FROM NAMED``.
 
     Raises :class:`QueryError` (with line and column for a syntax error) for a malformed,
-    updating or failing query, and :class:`ParameterError` for a binding that names no
-    variable of the query or holds a value that cannot be an RDF term.
+    updating or failing query, or one naming a graph the dataset does not hold, and
+    :class:`ParameterError` for a binding that names no variable of the query or holds a
+    value that cannot be an RDF term.
     """
     query = prepare(sparql, source)
-    _check_scope(query, dataset, source)
+    if graphs is not None and graphs.graphs():
+        query.algebra["datasetClause"] = graphs.clauses()
+        _check_scope(query, dataset, source, graphs.graphs())
+    else:
+        _check_scope(query, dataset, source)
     init = _bind(query, bindings)
     try:
         return Result.from_rdflib(dataset.query(query, initBindings=init))
@@ -74,17 +113,30 @@ def execute(
         raise QueryError(f"evaluation failed: {_short(err)}", source=source) from err
 
 
+#: Held while rdflib parses SPARQL: its parser (pyparsing) is not thread-safe, and parses in
+#: two threads at once fail at random (and can break the parser for the whole process).
+PARSER_LOCK = threading.RLock()
+
+
 def prepare(sparql: str, source: str | None = None) -> Query:
-    """Parse and translate ``sparql`` (a query, not an update) with the project's prefixes."""
+    """Parse and translate ``sparql`` (a query, not an update) with the project's prefixes.
+
+    Safe to call from several threads (parses take turns, see :data:`PARSER_LOCK`).
+    """
     if not isinstance(sparql, str):
         raise QueryError(f"a query is text, not {type(sparql).__name__}", source=source)
+    with PARSER_LOCK:
+        return _prepare(sparql, source)
+
+
+def _prepare(sparql: str, source: str | None) -> Query:
     try:
         return prepareQuery(sparql, initNs=PREFIXES)
     except ParseBaseException as err:
         line, column = _position(sparql, err)
         if _is_update(sparql):
-            raise QueryError("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
-                             "the knowledge graph is read-only", line, column, source) from err
+            raise QueryRefused("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
+                               "the knowledge graph is read-only", line, column, source) from err
         raise QueryError(_describe(sparql, err, line, column), line, column, source) from err
     except Exception as err:
         match = _UNKNOWN_PREFIX.search(str(err))
@@ -131,18 +183,21 @@ def _bind(query: Query, bindings: Mapping[str, Any]) -> dict[str, Identifier]:
 # -- scope -----------------------------------------------------------------------------------
 
 
-def _check_scope(query: Query, dataset: Graph | Dataset, source: str | None) -> None:
+def _check_scope(query: Query, dataset: Graph | Dataset, source: str | None,
+                 graphs: list[tuple[URIRef, str]] | None = None) -> None:
     refuse_service(query, source)
-    for iri in dataset_graphs(query):
+    named = graphs if graphs is not None else [(g, "FROM") for g in dataset_graphs(query)]
+    for iri, clause in named:
         if not isinstance(dataset, Dataset) or not any(
             True for _ in dataset.quads((None, None, None, iri))  # type: ignore[arg-type]
         ):
-            raise no_such_graph(iri, source)
+            raise no_such_graph(iri, source, clause)
 
 
-def no_such_graph(iri: URIRef, source: str | None = None) -> QueryError:
-    """The error for a ``FROM`` or ``FROM NAMED`` graph the dataset does not hold."""
-    return QueryError(f"FROM <{iri}>: the dataset has no such graph (remote data is never "
+def no_such_graph(iri: URIRef, source: str | None = None, clause: str = "FROM") -> QueryError:
+    """The error for a graph the dataset does not hold, named by ``clause`` (``FROM``, or
+    the protocol's ``default-graph-uri`` or ``named-graph-uri``)."""
+    return QueryError(f"{clause} <{iri}>: the dataset has no such graph (remote data is never "
                       "loaded)", source=source)
 
 
@@ -150,7 +205,7 @@ def refuse_service(query: Query, source: str | None = None) -> None:
     """Raise :class:`QueryError` if ``query`` uses ``SERVICE`` (nothing remote is fetched)."""
     for node in _walk(query.algebra):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
-            raise QueryError("SERVICE is not allowed: queries run over the local graph only",
+            raise QueryRefused("SERVICE is not allowed: queries run over the local graph only",
                              source=source)
 
 

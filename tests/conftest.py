@@ -6,6 +6,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 import pytest
 
@@ -14,6 +15,8 @@ import pytest
 _CACHE = tempfile.mkdtemp(prefix="backcare-kg-test-cache-")
 os.environ["BACKCARE_KG_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from live_server import LiveServer  # noqa: E402
 
 from backcare_kg import KnowledgeGraph  # noqa: E402
 
@@ -33,6 +36,17 @@ def kg() -> KnowledgeGraph:
 def kg_asserted() -> KnowledgeGraph:
     """The bundled graph without inference."""
     return KnowledgeGraph.load(inference=False)
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LiveServer]:
+    """A real ``backcare-kg serve`` on 127.0.0.1 (a free port), over the bundled graph, with
+    a 3 s query time limit, shared by the server tests; ``server.url`` is its address."""
+    live = LiveServer("--query-timeout", "3", "--max-results", "50000", "--max-body", "200000")
+    try:
+        yield live
+    finally:
+        live.stop()
 
 
 @pytest.fixture(scope="session")
