@@ -145,10 +145,21 @@ def write_atomically(path: str | PathLike[str], text: str) -> None:
 
 def _copy_mode(target: Path, tmp: str) -> None:
     """Give the new file the old file's permissions, or the usual ones for a new file."""
+    os.chmod(tmp, replacement_mode(target, 0o666))
+
+
+def replacement_mode(target: Path, fresh: int) -> int:
+    """The permissions for what replaces ``target``: those of ``target`` if it exists, else
+    ``fresh`` less the umask (what ``open`` or ``mkdir`` would give; ``mkstemp`` and
+    ``mkdtemp`` make private files and directories)."""
     try:
-        mode = target.stat().st_mode & 0o7777
+        return target.stat().st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    os.chmod(tmp, mode)
+        return default_mode(fresh)
+
+
+def default_mode(fresh: int) -> int:
+    """``fresh`` less the process's umask: the permissions ``open`` or ``mkdir`` give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return fresh & ~umask

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from . import __version__, files, reasoners
 from .errors import DataError
+from .export import default_mode
 from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 __all__ = ["STEPS", "StoreInfo", "build_store", "open_store", "is_store"]
@@ -111,9 +112,7 @@ def build_store(
     try:
         parent.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(building, 0o777 & ~umask)  # as a directory made by mkdir, not mkdtemp's 0700
+        os.chmod(building, default_mode(0o777))  # as mkdir would, not mkdtemp's 0700
     except OSError as exc:
         raise DataError(f"cannot write the store: {exc.strerror or exc}", path=str(target)) \
             from None

@@ -9,16 +9,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 from live_server import LiveServer
+from stand_in_pool import StandInPool, request
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.errors import ParameterError
 from backcare_kg.results import formats_for
-from backcare_kg.server import ServerConfig
-from backcare_kg.server.app import create_app
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.worker import Reply, Task
 
@@ -397,34 +395,8 @@ def test_cors_on_a_get_with_an_origin(http: httpx.Client) -> None:
 # -- the workers' failures (a stand-in pool) --------------------------------------------------
 
 
-class _Pool:
-    """Answers as a real pool would fail, or with a fixed reply."""
-
-    def __init__(self, outcome: Exception | Reply) -> None:
-        self.outcome = outcome
-        self.tasks: list[Task] = []
-
-    def run(self, task: Task) -> Reply:
-        self.tasks.append(task)
-        if isinstance(self.outcome, Exception):
-            raise self.outcome
-        return self.outcome
-
-    def close(self) -> None:
-        pass
-
-
-def _get(kg: KnowledgeGraph, pool: _Pool, url: str, **options: Any) -> httpx.Response:
-    """``GET url`` from the application (in this process) over ``kg`` and ``pool``."""
-    app = create_app(ServerConfig(query_timeout=4.5, max_results=77), kg=kg,
-                     pool=pool)  # type: ignore[arg-type]
-
-    async def get() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await client.get(url, **options)
-
-    return anyio.run(get)
+def _get(kg: KnowledgeGraph, pool: StandInPool, url: str, **options: Any) -> httpx.Response:
+    return request(kg, pool, "GET", url, **options)
 
 
 @pytest.mark.parametrize(("failure", "status", "message"), [
@@ -435,7 +407,7 @@ def _get(kg: KnowledgeGraph, pool: _Pool, url: str, **options: Any) -> httpx.Res
 ])
 def test_worker_failures_become_503_or_500(kg: KnowledgeGraph, failure: Exception,
                                            status: int, message: str) -> None:
-    response = _get(kg, _Pool(failure), "/queries/activities", params=FLAGSHIP)
+    response = _get(kg, StandInPool(failure), "/queries/activities", params=FLAGSHIP)
     assert response.status_code == status
     assert response.text == str(failure) + "\n"
     assert response.headers.get("retry-after") == ("5" if status == 503 else None)
@@ -443,7 +415,7 @@ def test_worker_failures_become_503_or_500(kg: KnowledgeGraph, failure: Exceptio
 
 
 def test_the_task_sent_to_the_workers(kg: KnowledgeGraph) -> None:
-    pool = _Pool(Reply(200, "text/csv; charset=utf-8", b"a\r\n"))
+    pool = StandInPool(Reply(200, "text/csv; charset=utf-8", b"a\r\n"))
     response = _get(kg, pool, "/queries/activities?capacity=balance&phase=&format=csv",
                     headers={"Accept": "text/csv;q=0.5, application/json"})
     assert response.status_code == 200

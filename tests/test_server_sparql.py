@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.error import HTTPError
 
-import anyio
 import httpx
 import pytest
 from live_server import LiveServer
@@ -33,10 +32,9 @@ from SPARQLWrapper import (
     XML,
     SPARQLWrapper,
 )
+from stand_in_pool import StandInPool, request
 
 from backcare_kg import KnowledgeGraph
-from backcare_kg.server import ServerConfig
-from backcare_kg.server.app import create_app
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.worker import Reply, Task
 from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH, VOID
@@ -509,35 +507,9 @@ def test_sparqlwrapper_sees_the_errors(endpoint: str) -> None:
 # -- in this process, with a stand-in pool: the workers' failures -------------------------------
 
 
-class _Pool:
-    """Answers as a real pool would fail, or with a fixed reply; records the threads."""
-
-    def __init__(self, outcome: Exception | Reply) -> None:
-        self.outcome = outcome
-        self.tasks: list[Task] = []
-        self.threads: list[threading.Thread] = []
-
-    def run(self, task: Task) -> Reply:
-        self.tasks.append(task)
-        self.threads.append(threading.current_thread())
-        if isinstance(self.outcome, Exception):
-            raise self.outcome
-        return self.outcome
-
-    def close(self) -> None:
-        pass
-
-
-def _request(kg: KnowledgeGraph, pool: _Pool, method: str, **options: Any) -> httpx.Response:
-    app = create_app(ServerConfig(query_timeout=4.5, max_results=77), kg=kg,
-                     pool=pool)  # type: ignore[arg-type]
-
-    async def send() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            return await client.request(method, "/sparql", **options)
-
-    return anyio.run(send)
+def _request(kg: KnowledgeGraph, pool: StandInPool, method: str,
+             **options: Any) -> httpx.Response:
+    return request(kg, pool, method, "/sparql", **options)
 
 
 @pytest.mark.parametrize(("failure", "status", "message"), [
@@ -551,14 +523,14 @@ def _request(kg: KnowledgeGraph, pool: _Pool, method: str, **options: Any) -> ht
 ])
 def test_worker_failures_become_503_or_500(kg: KnowledgeGraph, failure: Exception, status: int,
                                            message: str) -> None:
-    response = _request(kg, _Pool(failure), "GET", params={"query": ASK})
+    response = _request(kg, StandInPool(failure), "GET", params={"query": ASK})
     assert response.status_code == status
     assert response.text == message
     assert response.headers.get("retry-after") == ("5" if status == 503 else None)
 
 
 def test_the_task_sent_to_a_worker_from_a_thread(kg: KnowledgeGraph) -> None:
-    pool = _Pool(Reply(200, "text/csv; charset=utf-8", b"a\r\n"))
+    pool = StandInPool(Reply(200, "text/csv; charset=utf-8", b"a\r\n"))
     response = _request(kg, pool, "POST", params={"default-graph-uri": ASSERTED},
                         content=FLAGSHIP.encode(), headers={
                             "Content-Type": "application/sparql-query",
@@ -574,7 +546,7 @@ def test_the_task_sent_to_a_worker_from_a_thread(kg: KnowledgeGraph) -> None:
 
 def test_a_worker_reply_passes_through(kg: KnowledgeGraph) -> None:
     reply = Reply(413, "text/plain; charset=utf-8", b"the result has 99 rows\n")
-    response = _request(kg, _Pool(reply), "GET", params={"query": FLAGSHIP})
+    response = _request(kg, StandInPool(reply), "GET", params={"query": FLAGSHIP})
     assert (response.status_code, response.text) == (413, "the result has 99 rows\n")
     assert response.headers["vary"].split(", ")[0] == "Accept"
 

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import DataError, ParameterError
+from ..export import replacement_mode
 
 #: The file that marks a directory as a site written by backcare-kg (and describes it).
 MANIFEST = "backcare-kg-site.json"
@@ -118,13 +119,7 @@ def swap_into_place(staged: Path, target: Path) -> bool:
 
 def _permissions(staged: Path, target: Path) -> None:
     """``mkdtemp`` makes a private directory; a site must be readable by a web server."""
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o777 & ~umask
-    os.chmod(staged, mode)
+    os.chmod(staged, replacement_mode(target, 0o777))
 
 
 def _exchange(first: Path, second: Path) -> bool:
