@@ -15,6 +15,8 @@ from .errors import (  # noqa: E402
     BackcareError,
     DataError,
     EndpointError,
+    EndpointUnreachable,
+    LoginRefused,
     ParameterError,
     QueryError,
     UnknownQueryError,
@@ -36,6 +38,8 @@ __all__ = [
     "ParameterError",
     "ValidationFailed",
     "EndpointError",
+    "EndpointUnreachable",
+    "LoginRefused",
 ]
 
 

@@ -62,6 +62,9 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
     parser.add_argument("--debug", dest="debug" + suffix, action="store_true",
                         default=default if sub else False,
                         help="show the traceback of an error")
+    from .cli_remote import remote_options
+
+    remote_options(parser, suffix)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -120,9 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("validate", cmd_validate,
         "check every bundled file: syntax, SHACL shapes, quotes and selectors")
 
+    from .cli_remote import add_push
     from .cli_web import add_commands
 
     add_commands(add)
+    add_push(add)
 
     p = add("export", cmd_export, "write the graph as RDF")
     p.add_argument("--graph", choices=("asserted", "inferred", "all"), default="all",
@@ -143,10 +148,16 @@ def _merge_globals(args: argparse.Namespace) -> None:
     args.reasoner = args.reasoner_given or "compiled"
     args.extra = list(args.extra) + list(getattr(args, "extra_sub", []))
     args.store = getattr(args, "store_sub", None) or args.store
+    from .cli_remote import merge_remote
+
+    merge_remote(args)
 
 
 def _check_store_options(args: argparse.Namespace) -> None:
     """Refuse the options a store cannot honour, saying why (a usage error, exit 2)."""
+    from .cli_remote import check_remote_options
+
+    check_remote_options(args)
     if args.command == "build":
         if not args.store:
             raise ParameterError("build needs --store DIR, the directory to build the store in",
@@ -188,9 +199,14 @@ def _check_readable(paths: Sequence[str]) -> None:
 
 
 def load_graph(args: argparse.Namespace, *, inference: bool | None = None) -> KnowledgeGraph:
-    """The knowledge graph the options ask for: ``--with`` files merged in, or ``--store``."""
+    """The knowledge graph the options ask for: ``--with`` files merged in, ``--store``, or
+    the remote store of ``--endpoint`` (except for ``push``, which sends the local one)."""
     from .graph import KnowledgeGraph
 
+    if args.endpoint and args.command != "push":
+        from .cli_remote import connect
+
+        return connect(args)
     if args.store:
         return KnowledgeGraph.open(args.store)
     _check_readable(args.extra)
@@ -312,8 +328,8 @@ def cmd_activities(args: argparse.Namespace) -> int:
 def _fast(args: argparse.Namespace, ask: Callable[[FastGraph], Result]) -> Result | None:
     """The answer from the snapshot of the materialized graph (:mod:`.fast`), when the
     options allow it and one is there; None when the normal path must answer."""
-    if (args.store or args.extra or args.no_inference or args.engine != "oxigraph"
-            or getattr(args, "lang", None)):
+    if (args.store or args.endpoint or args.extra or args.no_inference
+            or args.engine != "oxigraph" or getattr(args, "lang", None)):
         return None
     from .fast import answer
 

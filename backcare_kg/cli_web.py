@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 from .errors import ParameterError
 
@@ -53,8 +54,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _positive(args.query_timeout, "query-timeout")
     for name in ("workers", "max_results", "max_body"):
         _positive(getattr(args, name), name.replace("_", "-"))
+    remote: dict[str, Any] = {}
+    if args.endpoint:
+        from .cli_remote import remote_source
+
+        remote = remote_source(args)
     source = GraphSource(store=args.store, extra=tuple(args.extra), reasoner=args.reasoner,
-                         inference=not args.no_inference, engine=args.engine or "oxigraph")
+                         inference=not args.no_inference, engine=args.engine or "oxigraph",
+                         **remote)
     config = ServerConfig(source=source, host=args.host, port=args.port,
                           query_timeout=args.query_timeout, workers=args.workers,
                           max_results=args.max_results, max_body_bytes=args.max_body)

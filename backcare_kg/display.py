@@ -248,3 +248,37 @@ def build_progress() -> Iterator[Callable[[str], None] | None]:
 
         yield step
         bar.update(task, completed=len(STEPS))
+
+
+@contextmanager
+def push_progress(stream: TextIO) -> Iterator[Callable[[Any, int, int], None]]:
+    """Progress of a push (graph, triples sent, its triples): a bar per graph on a
+    terminal, else a line per graph each time a further tenth of it has been sent."""
+    if not stream.isatty():
+        reported: dict[str, int] = {}
+
+        def line(graph: Any, sent: int, total: int) -> None:
+            name = str(graph).rsplit("/", 1)[-1]
+            tenth = 10 if total == 0 else sent * 10 // total
+            if reported.get(name, -1) < tenth:
+                reported[name] = tenth
+                stream.write(f"{name}: {sent:,} of {total:,} triples sent\n")
+                stream.flush()
+
+        yield line
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("triples"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(graph: Any, sent: int, total: int) -> None:
+            name = str(graph).rsplit("/", 1)[-1]
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=sent)
+
+        yield update

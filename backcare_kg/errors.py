@@ -90,3 +90,16 @@ class ParameterError(BackcareError):
 
 class EndpointError(BackcareError):
     """A remote SPARQL endpoint cannot be reached or answers wrongly."""
+
+    def __init__(self, message: str, url: str | None = None, status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(message)
+
+
+class EndpointUnreachable(EndpointError):
+    """No connection could be made to a remote endpoint (refused, unknown host, timed out)."""
+
+
+class LoginRefused(EndpointError):
+    """A remote endpoint asks for a login, or refuses the one given (HTTP 401 or 403)."""

@@ -28,6 +28,9 @@ from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 if TYPE_CHECKING:
     import pyoxigraph
 
+    from .remote import Credentials, Endpoints
+    from .remote.engine import RemoteEngine
+    from .remote.push import PushReport
     from .store import StoreInfo
 
 PathArg = str | PathLike[str]
@@ -58,6 +61,8 @@ class KnowledgeGraph:
         self._engine_size = -1
         self._store: pyoxigraph.Store | None = None
         self._store_info: StoreInfo | None = None
+        self._remote: RemoteEngine | None = None
+        self._endpoints: Endpoints | None = None
         self._dataset: Dataset | None = _empty_dataset()
         a = self._dataset.graph(ASSERTED_GRAPH)
         for t in asserted:
@@ -139,10 +144,88 @@ class KnowledgeGraph:
         kg._engine = None
         kg._engine_size = -1
         kg._store, kg._store_info = store, info
+        kg._remote = None
+        kg._endpoints = None
         kg._dataset = None
         kg._inferred = True
         kg._resolver = None
         return kg
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: str,
+        update_endpoint: str | None = None,
+        store_endpoint: str | None = None,
+        auth: Credentials | tuple[str, str] | None = None,
+        *,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 300.0,
+        retries: int = 3,
+    ) -> KnowledgeGraph:
+        """The knowledge graph in a remote triple store, queried over SPARQL 1.1.
+
+        ``endpoint`` is the store's query URL (e.g. Oxigraph's ``…/query``, Virtuoso's
+        ``…/sparql``); ``update_endpoint`` and ``store_endpoint`` (the Graph Store Protocol)
+        are needed only to :meth:`push` to it. Queries, named queries and
+        :meth:`activities` are sent to the store, over our two named graphs only, and give
+        the same answers as a local graph (see :mod:`backcare_kg.remote.engine`).
+        :attr:`graph` downloads both graphs on first use.
+
+        ``auth`` is ``(user, password)``; without it a login is taken from
+        ``BACKCARE_KG_USER``/``BACKCARE_KG_PASSWORD`` or a netrc file, if the store asks.
+        Reads wait ``connect_timeout`` seconds for a connection and ``read_timeout`` for an
+        answer, and are tried ``retries`` more times (with back-off) on failures that may
+        pass. Raises :class:`~backcare_kg.errors.EndpointUnreachable`,
+        :class:`~backcare_kg.errors.LoginRefused` or
+        :class:`~backcare_kg.errors.EndpointError` when the store cannot be asked, and
+        :class:`~backcare_kg.errors.DataError` when it holds no backcare-kg graph (push one
+        first: ``backcare-kg push --endpoint URL``).
+        """
+        from .errors import DataError
+        from .remote import Endpoints, Timeouts, client_for
+        from .remote.engine import RemoteEngine
+
+        endpoints = Endpoints(endpoint, update_endpoint, store_endpoint)
+        client = client_for(endpoints, auth, timeouts=Timeouts(connect_timeout, read_timeout),
+                            retries=retries)
+        remote = RemoteEngine(endpoint, client)
+        if not remote.holds(ASSERTED_GRAPH):
+            raise DataError(f"the store holds no graph <{ASSERTED_GRAPH}>: load one with "
+                            f"'backcare-kg push --endpoint {endpoint}'", path=endpoint)
+        kg = cls.__new__(cls)
+        kg._engine_name = remote.name
+        kg._engine = remote
+        kg._engine_size = -1
+        kg._store, kg._store_info = None, None
+        kg._remote = remote
+        kg._endpoints = endpoints
+        kg._dataset = None
+        kg._inferred = remote.holds(INFERRED_GRAPH)
+        kg._resolver = None
+        return kg
+
+    @property
+    def endpoints(self) -> Endpoints | None:
+        """The store's URLs for a graph from :meth:`connect`; else None."""
+        return self._endpoints
+
+    def push(
+        self,
+        endpoint: str,
+        update_endpoint: str | None = None,
+        store_endpoint: str | None = None,
+        auth: Credentials | tuple[str, str] | None = None,
+        **options: Any,
+    ) -> PushReport:
+        """Load this graph's asserted and inferred graphs into a remote store, replacing
+        the ones there at once (see :func:`backcare_kg.remote.push.push` for the
+        ``options`` and the guarantees); returns what was sent."""
+        from .remote import Endpoints
+        from .remote.push import push
+
+        return push(self, Endpoints(endpoint, update_endpoint, store_endpoint), auth,
+                    **options)
 
     # -- graphs -------------------------------------------------------------------------
 
@@ -155,8 +238,11 @@ class KnowledgeGraph:
         seen by them.
         """
         if self._dataset is None:
-            assert self._store is not None
-            self._dataset = _dataset_from_store(self._store)
+            if self._remote is not None:
+                self._dataset = _dataset_from_engine(self._remote)
+            else:
+                assert self._store is not None
+                self._dataset = _dataset_from_store(self._store)
         return self._dataset
 
     @property
@@ -178,6 +264,8 @@ class KnowledgeGraph:
     def engine(self) -> QueryEngine:
         """The query engine over :attr:`graph` (rebuilt if the graphs changed size since),
         or over the store of a graph from :meth:`open`."""
+        if self._remote is not None:
+            return self._remote
         if self._store is not None:
             if self._engine is None:
                 from .engines import OxigraphEngine
@@ -196,7 +284,7 @@ class KnowledgeGraph:
         The whole :attr:`graph` for a graph in memory; for one from :meth:`open`, a small
         graph of just those triples read from the store (the store is not copied).
         """
-        if self._store is None:
+        if self._store is None and self._remote is None:
             return self.graph
         found = self.engine.execute(_LABELS, {}).graph
         return found if found is not None else Graph()
@@ -207,6 +295,8 @@ class KnowledgeGraph:
         return self._inferred
 
     def __len__(self) -> int:
+        if self._remote is not None:
+            return len(self._remote)
         if self._store is not None:
             return len(self._store)
         return len(self.asserted) + len(self.inferred)
@@ -300,7 +390,8 @@ class KnowledgeGraph:
     def resolver(self) -> TermResolver:
         """Turns slugs, prefixed names, IRIs and labels into the IRIs of this graph."""
         if self._resolver is None:
-            self._resolver = (TermResolver.from_engine(self.engine) if self._store is not None
+            self._resolver = (TermResolver.from_engine(self.engine)
+                              if self._store is not None or self._remote is not None
                               else TermResolver(self.graph))
         return self._resolver
 
@@ -349,3 +440,20 @@ def _dataset_from_store(store: pyoxigraph.Store) -> Dataset:
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
         )
     return dataset
+
+
+def _dataset_from_engine(engine: RemoteEngine) -> Dataset:
+    """The asserted and inferred graphs of a remote store as an rdflib Dataset (a full
+    copy, read in one answer so that blank nodes shared by the graphs stay shared)."""
+    dataset = _empty_dataset()
+    graphs = {name: dataset.graph(name) for name in (ASSERTED_GRAPH, INFERRED_GRAPH)}
+    rows = engine.execute(_ALL_QUADS, {}, "download").rows
+    for name, graph in graphs.items():
+        graph.addN((row["s"], row["p"], row["o"], graph)  # type: ignore[misc]
+                   for row in rows if row["g"] == name)
+    return dataset
+
+
+# Internal, fixed text: every triple of our two graphs, with its graph.
+_ALL_QUADS = f"""SELECT ?g ?s ?p ?o WHERE {{
+  VALUES ?g {{ <{ASSERTED_GRAPH}> <{INFERRED_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}"""

@@ -15,20 +15,28 @@ PUBLIC_BASE = "https://w3id.org/backcare-kg/"
 
 @dataclass(frozen=True)
 class GraphSource:
-    """How to build the knowledge graph: a store directory, or the bundled files plus
-    ``extra`` files reasoned with ``reasoner``. Picklable, so that each query worker process
-    builds the same graph (from the closure cache, or by opening the store read-only)."""
+    """How to build the knowledge graph: a store directory, a remote store's query
+    ``endpoint`` (with its login ``auth``), or the bundled files plus ``extra`` files
+    reasoned with ``reasoner``. Picklable, so that each query worker process builds the same
+    graph (from the closure cache, by opening the store read-only, or by connecting)."""
 
     store: str | None = None
     extra: tuple[str, ...] = ()
     reasoner: str | None = None
     inference: bool = True
     engine: str = "oxigraph"
+    endpoint: str | None = None
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+    timeouts: tuple[float, float] = (10.0, 300.0)
 
     def load(self) -> KnowledgeGraph:
         """The knowledge graph this source describes."""
         from ..graph import KnowledgeGraph
 
+        if self.endpoint is not None:
+            return KnowledgeGraph.connect(self.endpoint, auth=self.auth,
+                                          connect_timeout=self.timeouts[0],
+                                          read_timeout=self.timeouts[1])
         if self.store is not None:
             return KnowledgeGraph.open(self.store, engine=self.engine)
         if self.reasoner:
