@@ -54,3 +54,38 @@ def source_text() -> str:
     from backcare_kg import files
 
     return files.source_text_file().read_text(encoding="utf-8")
+
+
+# -- real SPARQL stores (tests/remote_stores.py) ----------------------------------------------
+
+from remote_stores import (  # noqa: E402
+    OXIGRAPH_MISSING,
+    VIRTUOSO_MISSING,
+    RunningStore,
+    oxigraph_command,
+    oxigraph_server,
+    virtuoso_command,
+    virtuoso_server,
+)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStore]:
+    """An Oxigraph server on 127.0.0.1 for the whole session (skips, saying how to install
+    it, without the ``oxigraph`` command). Tests sharing it call ``clear()`` first."""
+    if oxigraph_command() is None:
+        pytest.skip(OXIGRAPH_MISSING)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as store:
+        yield store
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStore]:
+    """A fresh Virtuoso database served on 127.0.0.1 for the whole session (skips, saying
+    how to install it, without ``virtuoso-t``). Updates and the Graph Store Protocol need
+    digest authentication (``store.user``/``store.password``); ``clear()`` keeps Virtuoso's
+    own graphs."""
+    if virtuoso_command() is None:
+        pytest.skip(VIRTUOSO_MISSING)
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as store:
+        yield store
