@@ -153,7 +153,8 @@ def add_push(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> Non
             "load the graph (asserted and inferred) into a remote SPARQL store, replacing "
             "the one there at once")
     p.add_argument("--batch-size", type=int, default=None, metavar="TRIPLES",
-                   help="most triples per request (default: 20000)")
+                   help="most triples per request (default: 20000 by the Graph Store "
+                        "Protocol, 1000 by SPARQL Update)")
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -161,21 +162,20 @@ def cmd_push(args: argparse.Namespace) -> int:
     from .cli import load_graph
     from .display import push_progress
     from .remote import client_for
-    from .remote.push import DEFAULT_BATCH_SIZE, push
+    from .remote.push import push
 
     endpoints = _endpoints(args)
     if endpoints.update is None and endpoints.store is None:
         raise ParameterError("push needs --update-endpoint URL (SPARQL Update) or "
                              "--store-endpoint URL (Graph Store Protocol), or both",
                              "--update-endpoint")
-    batch_size = args.batch_size if args.batch_size is not None else DEFAULT_BATCH_SIZE
-    if batch_size < 1:
-        raise ParameterError(f"must be a positive number of triples, not {batch_size}",
+    if args.batch_size is not None and args.batch_size < 1:
+        raise ParameterError(f"must be a positive number of triples, not {args.batch_size}",
                              "--batch-size")
     client = client_for(endpoints, _auth(args, endpoints), timeouts=_timeouts(args))
     kg = load_graph(args)
     with push_progress(sys.stderr) as progress:
-        report: PushReport = push(kg, endpoints, batch_size=batch_size, progress=progress,
+        report: PushReport = push(kg, endpoints, batch_size=args.batch_size, progress=progress,
                                   client=client)
     sys.stdout.write(f"{report}\n")
     return 0

@@ -173,14 +173,11 @@ class RemoteEngine:
         targets = list(query.algebra.get("PV") or ())
         resources: dict[Node, None] = dict.fromkeys(t for t in targets if isinstance(t, URIRef))
         described = [str(t) for t in targets if not isinstance(t, URIRef)]
-        if described:
-            if query.algebra.get("p") is None or set(described) <= set(terms):
-                resources.update((terms[v], None) for v in described if v in terms)
-            else:
-                select = with_prefixes(inline_values(describe_as_select(sparql), terms))
-                rows = self._ask("SELECT", select, protocol, source).rows
-                resources.update((v, None) for row in rows for v in row.values()
-                                 if isinstance(v, URIRef))
+        if described and query.algebra.get("p") is not None:  # as the local engines do
+            select = with_prefixes(inline_values(describe_as_select(sparql), terms))
+            rows = self._ask("SELECT", select, protocol, source).rows
+            resources.update((v, None) for row in rows for v in row.values()
+                             if isinstance(v, URIRef))
         triples: set[tuple[Node, Node, Node]] = set()
         for resource in resources:
             if isinstance(resource, URIRef):

@@ -46,15 +46,18 @@ if TYPE_CHECKING:
 
     from ..graph import KnowledgeGraph
 
-__all__ = ["push", "PushReport", "STAGING", "DEFAULT_BATCH_SIZE", "Progress"]
+__all__ = ["push", "PushReport", "STAGING", "DEFAULT_BATCH_SIZE", "DEFAULT_UPDATE_BATCH_SIZE",
+           "Progress"]
 
 #: Where each of our graphs is loaded before the switch.
 STAGING: dict[URIRef, URIRef] = {
     ASSERTED_GRAPH: URIRef("urn:backcare-kg:staging:asserted"),
     INFERRED_GRAPH: URIRef("urn:backcare-kg:staging:inferred"),
 }
-#: Triples per request, unless told otherwise.
+#: Triples per request, unless told otherwise: by the Graph Store Protocol, and by SPARQL
+#: Update (smaller: Virtuoso refuses an INSERT DATA of about 1,500 triples or more).
 DEFAULT_BATCH_SIZE = 20_000
+DEFAULT_UPDATE_BATCH_SIZE = 1_000
 
 #: Called after each batch with (graph, triples sent of it so far, its triples).
 Progress = Callable[[URIRef, int, int], None]
@@ -91,22 +94,26 @@ class PushReport:
 
 def push(kg: KnowledgeGraph, endpoints: Endpoints,
          auth: Credentials | tuple[str, str] | None = None, *,
-         user: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
+         user: str | None = None, batch_size: int | None = None,
          timeouts: Timeouts | None = None, progress: Progress | None = None,
          client: HttpClient | None = None) -> PushReport:
     """Load ``kg``'s asserted and inferred graphs into the store at ``endpoints``.
 
     Needs ``endpoints.update`` or ``endpoints.store`` (both is best: upload by the Graph
     Store Protocol, switch by SPARQL Update). ``batch_size`` is the most triples per
-    request. The login is ``auth``, or found for ``user`` or the endpoint (see
-    :mod:`.credentials`). Raises :class:`ParameterError` for missing endpoints or a bad
-    batch size, and the :class:`~backcare_kg.errors.EndpointError` family when the store
-    refuses or cannot be reached; the previous graphs are then untouched.
+    request (default: :data:`DEFAULT_BATCH_SIZE` by the Graph Store Protocol,
+    :data:`DEFAULT_UPDATE_BATCH_SIZE` by SPARQL Update). The login is ``auth``, or found
+    for ``user`` or the endpoint (see :mod:`.credentials`). Raises
+    :class:`ParameterError` for missing endpoints or a bad batch size, and the
+    :class:`~backcare_kg.errors.EndpointError` family when the store refuses or cannot be
+    reached; the previous graphs are then untouched.
     """
     if endpoints.update is None and endpoints.store is None:
         raise ParameterError("pushing needs --update-endpoint URL (SPARQL Update) or "
                              "--store-endpoint URL (Graph Store Protocol), or both",
                              "update_endpoint")
+    if batch_size is None:
+        batch_size = DEFAULT_BATCH_SIZE if endpoints.store else DEFAULT_UPDATE_BATCH_SIZE
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ParameterError(f"must be a positive number of triples, not {batch_size!r}",
                              "batch_size")
