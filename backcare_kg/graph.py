@@ -139,15 +139,23 @@ class KnowledgeGraph:
             raise ParameterError("a store is queried by the oxigraph engine only", "engine",
                                  ["oxigraph"])
         store, info = open_store(directory)
+        kg = cls._elsewhere(engine, inferred=True)
+        kg._store, kg._store_info = store, info
+        return kg
+
+    @classmethod
+    def _elsewhere(cls, engine: str, *, inferred: bool) -> KnowledgeGraph:
+        """A graph held outside this process's rdflib objects (a store on disk, a remote
+        store): no Dataset until :attr:`graph` copies one; the caller sets where it is."""
         kg = cls.__new__(cls)
         kg._engine_name = engine
         kg._engine = None
         kg._engine_size = -1
-        kg._store, kg._store_info = store, info
+        kg._store, kg._store_info = None, None
         kg._remote = None
         kg._endpoints = None
         kg._dataset = None
-        kg._inferred = True
+        kg._inferred = inferred
         kg._resolver = None
         return kg
 
@@ -193,16 +201,9 @@ class KnowledgeGraph:
         if not remote.holds(ASSERTED_GRAPH):
             raise DataError(f"the store holds no graph <{ASSERTED_GRAPH}>: load one with "
                             f"'backcare-kg push --endpoint {endpoint}'", path=endpoint)
-        kg = cls.__new__(cls)
-        kg._engine_name = remote.name
-        kg._engine = remote
-        kg._engine_size = -1
-        kg._store, kg._store_info = None, None
-        kg._remote = remote
+        kg = cls._elsewhere(remote.name, inferred=remote.holds(INFERRED_GRAPH))
+        kg._engine = kg._remote = remote
         kg._endpoints = endpoints
-        kg._dataset = None
-        kg._inferred = remote.holds(INFERRED_GRAPH)
-        kg._resolver = None
         return kg
 
     @property

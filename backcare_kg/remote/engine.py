@@ -211,12 +211,12 @@ class RemoteEngine:
 def _closure_query(resource: URIRef, depth: int) -> str:
     """SELECT the paths from ``resource``: a triple, then the triples of each blank node
     reached, nested ``depth`` levels deep."""
-    text = f"?o{depth - 1} ?p{depth} ?o{depth} ."
-    for level in range(depth - 1, 0, -1):
-        text = (f"?o{level - 1} ?p{level} ?o{level} . OPTIONAL {{ FILTER(isBlank(?o{level})) "
-                f"{text} }}")
-    text = f"?o0 ?p0 ?o0 . OPTIONAL {{ FILTER(isBlank(?o0)) {text} }}" if depth else text
-    text = text.replace("?o0 ?p0 ?o0", "?r ?p0 ?o0", 1)
+    def step(level: int) -> str:  # the triple of level ``level``: from ?r, then ?o0, ?o1…
+        return f"{'?r' if level == 0 else f'?o{level - 1}'} ?p{level} ?o{level} ."
+
+    text = step(depth)
+    for level in range(depth - 1, -1, -1):
+        text = f"{step(level)} OPTIONAL {{ FILTER(isBlank(?o{level})) {text} }}"
     return f"SELECT * WHERE {{ VALUES ?r {{ {term_text('resource', resource)} }} {text} }}"
 
 

@@ -242,26 +242,26 @@ def _redact(url: str) -> str:
     return re.sub(r"//([^/@:]+):[^/@]*@", r"//\1:***@", url)
 
 
-class _ReadTimeoutConnection(http.client.HTTPConnection):
+class _ReadTimeout:
     """Connects within the request's timeout, then waits ``read_timeout`` for answers."""
 
+    sock: socket.socket
+
     def __init__(self, *args: Any, read_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._read_timeout = read_timeout
 
     def connect(self) -> None:
-        super().connect()
+        super().connect()  # type: ignore[misc]
         self.sock.settimeout(self._read_timeout)
 
 
-class _ReadTimeoutTLSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, read_timeout: float, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._read_timeout = read_timeout
+class _ReadTimeoutConnection(_ReadTimeout, http.client.HTTPConnection):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self.sock.settimeout(self._read_timeout)
+
+class _ReadTimeoutTLSConnection(_ReadTimeout, http.client.HTTPSConnection):
+    pass
 
 
 class _Http(urllib.request.HTTPHandler):
