@@ -27,7 +27,9 @@ from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
+    from rdflib.term import Node
 
+    from .explain import Explainer, Explanation
     from .remote import Credentials, Endpoints
     from .remote.engine import RemoteEngine
     from .remote.push import PushReport
@@ -73,6 +75,9 @@ class KnowledgeGraph:
             for t in inferred:
                 i.add(t)
         self._resolver: TermResolver | None = None
+        self._files: list[Path] = []
+        self._explainer: Explainer | None = None
+        self._explainer_size = -1
 
     # -- construction -------------------------------------------------------------------
 
@@ -103,7 +108,9 @@ class KnowledgeGraph:
         inputs = files.asserted_files() + [Path(p) for p in extra]
         asserted = load_files(inputs)
         if not inference:
-            return cls(asserted, engine=engine)
+            kg = cls(asserted, engine=engine)
+            kg._files = inputs
+            return kg
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
@@ -113,6 +120,7 @@ class KnowledgeGraph:
             if cache:
                 store.put(key, inferred)
         kg = cls(asserted, inferred, engine=engine)
+        kg._files = inputs
         if cache:  # for the command line's fast path (see backcare_kg.fast)
             from .fast import write_snapshot
 
@@ -141,6 +149,8 @@ class KnowledgeGraph:
         store, info = open_store(directory)
         kg = cls._elsewhere(engine, inferred=True)
         kg._store, kg._store_info = store, info
+        if not info.stale:  # the files it was built from, for the file:line of explanations
+            kg._files = files.asserted_files() + [Path(p) for p in info.extra]
         return kg
 
     @classmethod
@@ -157,6 +167,8 @@ class KnowledgeGraph:
         kg._dataset = None
         kg._inferred = inferred
         kg._resolver = None
+        kg._files = []
+        kg._explainer, kg._explainer_size = None, -1
         return kg
 
     @classmethod
@@ -386,6 +398,41 @@ class KnowledgeGraph:
         params = {k: v for k, v in
                   (("capacity", improves), ("phase", phase), ("goal", goal)) if v is not None}
         return self.run(ACTIVITIES_QUERY, **params)
+
+    def explain(self, subject: str | Node, predicate: str | Node, object: str | Node,
+                limit: int = 1) -> Explanation:
+        """Why the statement ``subject predicate object`` holds, as proof trees.
+
+        Each node of a proof is a statement: asserted (with its file and line, and the
+        claims, quotes and sentences of the source behind it) or derived by an OWL 2 RL
+        rule (named as in the W3C tables: ``cax-sco``, ``prp-spo1``...) or a domain rule
+        (with the claim it implements) from its premises. Up to ``limit`` proofs, shortest
+        first. A statement the graph does not hold gives ``entailed=False`` and the
+        statements near it that do hold. Terms are slugs, prefixed names, IRIs or labels
+        (the predicate may also be ``a`` or a name of our ontology such as
+        ``allowedInPhase``; the object a literal such as ``true``). Raises
+        :class:`~backcare_kg.errors.ParameterError` naming a term that names nothing.
+
+        >>> kg.explain("yoga", "a", "bc:RecommendedActivity").proofs[0].rules()
+        ... # doctest: +SKIP
+        ['recommended-activity']
+        """
+        return self.explainer.explain(subject, predicate, object, limit)
+
+    @property
+    def explainer(self) -> Explainer:
+        """The :class:`~backcare_kg.explain.Explainer` of this graph (built on first use,
+        and again if the graphs changed size since; a store or remote graph is copied)."""
+        size = len(self)
+        if self._explainer is None or size != self._explainer_size:
+            from .explain import Explainer
+
+            self._explainer = Explainer(
+                self.asserted, self.inferred, load_rules(files.rule_files()), self._files,
+                root=files.bundled_root(), source_text=files.source_text_file(),
+                resolver=self.resolver)
+            self._explainer_size = size
+        return self._explainer
 
     @property
     def resolver(self) -> TermResolver:

@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,11 @@ class _RecordingStore(Memory):
         super().add(triple, context, quoted)
 
 
-def _merge(store: _RecordingStore, parsed: Graph, graph: Graph, digest: str) -> None:
-    """Add the parsed triples to ``graph``, labelling blank nodes by first appearance."""
+def labelled(
+    store: _RecordingStore, digest: str
+) -> Callable[[tuple[Node, Node, Node]], tuple[Node, Node, Node]]:
+    """The parsed triple with its blank nodes labelled by first appearance in ``store``
+    (the labels :func:`parse_file` gives; ``digest`` comes from the file's bytes)."""
     labels: dict[BNode, BNode] = {}
 
     def relabel(term: Node) -> Node:
@@ -146,7 +149,15 @@ def _merge(store: _RecordingStore, parsed: Graph, graph: Graph, digest: str) -> 
             labels[term] = BNode(f"b{digest}x{len(labels)}")
         return labels[term]
 
-    graph.addN((relabel(s), relabel(p), relabel(o), graph) for s, p, o in store.added)
+    for s, p, o in store.added:  # in order, so that labels do not depend on who asks first
+        relabel(s), relabel(p), relabel(o)
+    return lambda t: (relabel(t[0]), relabel(t[1]), relabel(t[2]))
+
+
+def _merge(store: _RecordingStore, parsed: Graph, graph: Graph, digest: str) -> None:
+    """Add the parsed triples to ``graph``, labelling blank nodes by first appearance."""
+    relabel = labelled(store, digest)
+    graph.addN((*relabel(t), graph) for t in store.added)
     for prefix, namespace in parsed.namespaces():
         graph.bind(prefix, namespace, override=False)
 

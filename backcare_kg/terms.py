@@ -265,6 +265,12 @@ class TermResolver:
     # -- tiers 1-3 ----------------------------------------------------------------------
 
     @staticmethod
+    def explicit(text: str, parameter: str | None = None) -> URIRef | None:
+        """The IRI ``text`` spells (``<iri>``, ``http(s)://…`` or a prefixed name of ours);
+        None if it spells none; ParameterError if it is a malformed IRI."""
+        return TermResolver._explicit(text, parameter)
+
+    @staticmethod
     def _explicit(text: str, parameter: str | None) -> URIRef | None:
         if text.startswith("<") and text.endswith(">"):
             iri = text[1:-1]

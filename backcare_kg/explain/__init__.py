@@ -1,0 +1,40 @@
+"""Why a statement holds: proofs down to the OWL 2 RL rules, the domain rules, the claims
+and the sentences of the source.
+
+>>> kg = KnowledgeGraph.load()                                      # doctest: +SKIP
+>>> kg.explain("yoga", "allowedInPhase", "chronic-phase").proofs[0].rules()  # doctest: +SKIP
+['chronic-phase-allowed']
+
+Proofs are rebuilt from the materialized graph by backward search (:mod:`.search`), so
+they cost nothing at reasoning time and are the same whichever reasoner built the closure.
+"""
+
+from .explainer import Explainer
+from .model import (
+    DOMAIN,
+    OWL_RL,
+    OWL_RL_SPEC,
+    Excerpt,
+    Explanation,
+    Location,
+    Near,
+    Proof,
+    RuleRef,
+    Span,
+    Statement,
+)
+
+__all__ = [
+    "DOMAIN",
+    "OWL_RL",
+    "OWL_RL_SPEC",
+    "Excerpt",
+    "Explainer",
+    "Explanation",
+    "Location",
+    "Near",
+    "Proof",
+    "RuleRef",
+    "Span",
+    "Statement",
+]

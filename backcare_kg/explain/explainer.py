@@ -1,0 +1,198 @@
+"""The explainer of one materialized graph: proofs, with their files, lines and sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from ..errors import ParameterError
+from ..rules import Rule
+from ..terms import TermResolver
+from ..vocab import BC, PREFIXES
+from .index import Index, ordered
+from .locations import Locations
+from .model import Explanation, Near, Proof, Statement
+from .search import ProofSearch
+from .sources import Sources, read_texts
+
+Term = str | Node
+
+#: How many near statements of each kind an explanation lists at most.
+NEAR_LIMIT = 20
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)\Z")
+
+
+class Explainer:
+    """Explains the statements of a materialized graph (asserted and inferred triples).
+
+    ``rules`` are the domain rules the graph was reasoned with; ``files`` the asserted RDF
+    files (for the file and line of each leaf; none for a graph whose files are unknown),
+    shown relative to ``root``; ``source_text`` the source article, read where a source
+    document's ``schema:contentUrl`` does not lead to a file under ``root``.
+    """
+
+    def __init__(
+        self,
+        asserted: Iterable[Statement],
+        inferred: Iterable[Statement],
+        rules: Sequence[Rule],
+        files: Sequence[Path] = (),
+        *,
+        root: Path | None = None,
+        source_text: Path | None = None,
+        resolver: TermResolver | None = None,
+    ) -> None:
+        self.index = Index(asserted, inferred)
+        prefix = str(root) if root is not None else ""
+        self.search = ProofSearch(self.index, rules, relative_to=prefix)
+        self.locations = Locations(files, relative_to=root) if files else None
+        texts = read_texts(self.index, root or Path("."), source_text)
+        self.sources = Sources(self.index, texts)
+        self.resolver = resolver
+        self._leaves: dict[Statement, Proof] = {}
+
+    # -- asking --------------------------------------------------------------------------
+
+    def explain(self, subject: Term, predicate: Term, object: Term, limit: int = 1) -> Explanation:
+        """Why ``subject predicate object`` holds: up to ``limit`` proofs, shortest first.
+
+        Terms are rdflib terms, or text: a slug, a prefixed name, an IRI or a label (and
+        for the predicate also ``a`` or a bare name of our ontology, ``allowedInPhase``; for
+        the object also a literal such as ``true``, ``3`` or ``"yoga"@en``). Raises
+        :class:`~backcare_kg.errors.ParameterError` naming the term that names nothing, or
+        for a ``limit`` under 1.
+        """
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise ParameterError(
+                f"limit must be a whole number of at least 1, not {limit!r}", "limit"
+            )
+        statement = (self.subject(subject), self.predicate(predicate), self.object(object))
+        return self.explain_statement(statement, limit)
+
+    def explain_statement(self, statement: Statement, limit: int = 1) -> Explanation:
+        """:meth:`explain` for a statement of rdflib terms."""
+        if not self.index.holds(*statement):
+            return Explanation(statement, False, False, (), self.near(statement))
+        proofs = tuple(self._with_sources(p) for p in self.search.proofs(statement, limit))
+        return Explanation(statement, True, self.index.is_asserted(statement), proofs)
+
+    def near(self, statement: Statement) -> tuple[Near, ...]:
+        """Statements the graph holds that are close to ``statement`` (for one it does not)."""
+        s, p, o = statement
+        ix = self.index
+        found = [
+            Near((s, p, other), "same subject and predicate")
+            for other in ordered(ix.objects(s, p))
+            if other != o
+        ][:NEAR_LIMIT]
+        for q in ordered(ix.objects(p, RDFS.subPropertyOf)):
+            if q != p and ix.holds(s, q, o):
+                found.append(Near((s, q, o), "superproperty"))
+        for q in ordered(ix.subjects(RDFS.subPropertyOf, p)):
+            if q != p and ix.holds(s, q, o):
+                found.append(Near((s, q, o), "subproperty"))
+        return tuple(found)
+
+    # -- leaves ---------------------------------------------------------------------------
+
+    def _with_sources(self, proof: Proof) -> Proof:
+        """``proof`` with the location and excerpts of each asserted leaf filled in."""
+        if proof.asserted:
+            leaf = self._leaves.get(proof.statement)
+            if leaf is None:
+                location = self.locations.get(proof.statement) if self.locations else None
+                leaf = replace(
+                    proof, location=location, excerpts=self.sources.for_statement(proof.statement)
+                )
+                self._leaves[proof.statement] = leaf
+            return leaf
+        return replace(proof, premises=tuple(self._with_sources(p) for p in proof.premises))
+
+    # -- terms ----------------------------------------------------------------------------
+
+    def subject(self, value: Term) -> Node:
+        """The subject named by ``value``."""
+        if isinstance(value, (URIRef, BNode)):
+            return value
+        if isinstance(value, str) and value.startswith("_:"):
+            return BNode(value[2:])
+        return self._resolve(value, "subject")
+
+    def predicate(self, value: Term) -> URIRef:
+        """The predicate named by ``value`` (``a`` is rdf:type)."""
+        if isinstance(value, URIRef):
+            return value
+        if not isinstance(value, str):
+            raise ParameterError("a predicate is an IRI", "predicate")
+        text = value.strip()
+        if text == "a":
+            return URIRef(RDF.type)
+        explicit = TermResolver.explicit(text, "predicate")
+        if explicit is not None:
+            return explicit
+        if re.fullmatch(r"[A-Za-z_][\w-]*", text) and BC[text] in self._properties():
+            return BC[text]
+        properties = self._properties()
+        try:
+            found = self._resolve(text, "predicate")
+        except ParameterError:
+            found = None
+        if found is not None and found in properties:
+            return found
+        close = sorted(_short(p) for p in properties if str(p).startswith(str(BC)))
+        raise ParameterError(f"no property of the graph is named {value!r}", "predicate", close)
+
+    def object(self, value: Term) -> Node:
+        """The object named by ``value``: a resource, or a literal."""
+        if isinstance(value, (URIRef, BNode, Literal)):
+            return value
+        if not isinstance(value, str):
+            return Literal(value)
+        text = value.strip()
+        if text in ("true", "false"):
+            return Literal(text == "true")
+        if _NUMBER.match(text) or text.startswith(('"', "'")):
+            try:
+                literal = from_n3(text)
+            except Exception as exc:
+                raise ParameterError(f"{value!r} is not a literal: {exc}", "object") from None
+            if isinstance(literal, Literal):
+                return literal
+            raise ParameterError(f"{value!r} is not a literal", "object")
+        if text.startswith("_:"):
+            return BNode(text[2:])
+        return self._resolve(text, "object")
+
+    def _resolve(self, value: Term, parameter: str) -> URIRef:
+        if self.resolver is None:
+            explicit = TermResolver.explicit(str(value), parameter)
+            if explicit is None:
+                raise ParameterError(f"{value!r} is not an IRI or a prefixed name", parameter)
+            return explicit
+        return self.resolver.resolve(value, parameter=parameter)  # type: ignore[arg-type]
+
+    def _properties(self) -> set[Node]:
+        found = set(self.index.predicates())
+        for cls in (
+            RDF.Property,
+            URIRef(str(PREFIXES["owl"]) + "ObjectProperty"),
+            URIRef(str(PREFIXES["owl"]) + "DatatypeProperty"),
+        ):
+            found |= set(self.index.subjects(RDF.type, cls))
+        return found
+
+
+def _short(iri: Node) -> str:
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text

@@ -1,0 +1,173 @@
+"""The source behind an asserted statement: claims, editorial readings, quotes, sentences.
+
+The instance data does not tie each statement to a claim; the claims say what they are
+*about* (``bc:about``). So the excerpts behind an asserted statement ``s p o`` are found
+this way, and each carries the relation that selected it:
+
+- ``states``: ``s`` is itself a claim or reading (a statement about an excerpt, such as the
+  capacities the selection criterion targets, is stated by that excerpt);
+- ``about both``: the claims about ``s`` that are also about ``o``;
+- ``about subject``: when no claim is about both, the claims about ``s``;
+- ``reading``: every editorial reading about ``s`` or ``o``, so that what is ours (a lost
+  heading we identified, a spelling we corrected) is always shown.
+
+Statements of the ontology are about our own terms, which no claim is about: they have
+no excerpts, only their place in ``ontology/backcare.ttl``. Quotes and sentences are cut
+from the source text by their ``oa:TextPositionSelector`` offsets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ..vocab import BC, OA, PROV
+from .index import Index, ordered
+from .model import Excerpt, Span, Statement
+
+CLAIM, READING = "claim", "editorial reading"
+
+
+class Sources:
+    """Excerpts of the source for the asserted statements of one graph."""
+
+    def __init__(self, index: Index, texts: dict[Node, str]) -> None:
+        """``texts`` holds the text of each source document (by its IRI)."""
+        self.index = index
+        self.texts = texts
+        self._excerpts: dict[Node, tuple[str, Excerpt | None]] = {}
+
+    def for_statement(self, statement: Statement) -> tuple[Excerpt, ...]:
+        """The excerpts behind an asserted ``statement``, claims first."""
+        s, _, o = statement
+        ix = self.index
+        found: list[Excerpt] = []
+        if self._kind(s) is not None:
+            found.append(self._excerpt(s, "states"))
+        else:
+            about_s = self._claims_about(s)
+            both = [c for c in about_s if isinstance(o, URIRef) and ix.holds(c, BC.about, o)]
+            found += [self._excerpt(c, "about both") for c in both]
+            if not both:
+                found += [self._excerpt(c, "about subject") for c in about_s]
+        for term in (s, o):
+            if isinstance(term, URIRef):
+                for reading in ordered(ix.subjects(BC.about, term)):
+                    if self._kind(reading) == READING and all(e.iri != reading for e in found):
+                        found.append(self._excerpt(reading, "reading"))
+        return tuple(found)
+
+    def _claims_about(self, term: Node) -> list[Node]:
+        return [c for c in ordered(self.index.subjects(BC.about, term)) if self._kind(c) == CLAIM]
+
+    def _kind(self, node: Node) -> str | None:
+        if self.index.holds(node, RDF.type, BC.Claim):
+            return CLAIM
+        if self.index.holds(node, RDF.type, BC.EditorialReading):
+            return READING
+        return None
+
+    def _excerpt(self, node: Node, relation: str) -> Excerpt:
+        ix = self.index
+        kind = self._kind(node) or CLAIM
+        target = self._target(node)
+        quote = _first_literal(ix.objects(node, BC.quote))
+        source = next(iter(ordered(ix.objects(node, BC.source))), None)
+        text = self.texts.get(source) if source is not None else None
+        span: Span | None = None
+        if quote is not None:
+            start, end = target if target is not None else (None, None)
+            if start is None and text is not None and quote in text:
+                start = text.index(quote)
+                end = start + len(quote)
+            span = Span(start, end, quote) if start is not None and end is not None else None
+        sentences = []
+        for sentence in ordered(ix.objects(node, BC.sentence)):
+            position = _int(_first_literal(ix.objects(sentence, BC.position)))
+            offsets = self._target(sentence)
+            words = _first_literal(ix.objects(sentence, BC.text))
+            if offsets is not None and text is not None:
+                words = text[offsets[0] : offsets[1]]
+            if words is not None:
+                start, end = offsets if offsets is not None else (-1, -1)
+                sentences.append((URIRef(str(sentence)), position, Span(start, end, words)))
+        sentences.sort(key=lambda x: (x[1] if x[1] is not None else 0, str(x[0])))
+        attributed = sorted(
+            {
+                (URIRef(a), self.name(a))
+                for p in (BC.statedBy, PROV.wasAttributedTo)
+                for a in ix.objects(node, p)
+                if isinstance(a, URIRef)
+            },
+            key=lambda x: x[1],
+        )
+        experts = [a for a in attributed if ix.holds(node, BC.statedBy, a[0])]
+        level = next(iter(ordered(ix.objects(node, BC.evidenceLevel))), None)
+        note = _first_literal(ix.objects(node, SKOS.editorialNote))
+        return Excerpt(
+            iri=URIRef(str(node)),
+            kind=kind,
+            relation=relation,
+            label=self.name(node) if self._label(node) is not None else None,
+            attributed_to=tuple(experts or attributed),
+            evidence_level=(URIRef(level), self.name(level)) if isinstance(level, URIRef) else None,
+            quote=span,
+            sentences=tuple(sentences),
+            note=note,
+        )
+
+    def _target(self, node: Node) -> tuple[int, int] | None:
+        """The (start, end) of a TextPositionSelector of ``node``'s annotation target."""
+        ix = self.index
+        for target in ordered(ix.objects(node, OA.hasTarget)):
+            for selector in ordered(ix.objects(target, OA.hasSelector)):
+                start = _int(_first_literal(ix.objects(selector, OA.start)))
+                end = _int(_first_literal(ix.objects(selector, OA.end)))
+                if start is not None and end is not None:
+                    return start, end
+        return None
+
+    def _label(self, node: Node) -> str | None:
+        for p in (SKOS.prefLabel, RDFS.label):
+            for label in ordered(self.index.objects(node, p)):
+                if isinstance(label, Literal) and label.language in ("en", None):
+                    return str(label)
+        return None
+
+    def name(self, node: Node) -> str:
+        """An English name for ``node``: its preferred label, label, or IRI."""
+        return self._label(node) or str(node)
+
+
+def read_texts(index: Index, root: Path, fallback: Path | None) -> dict[Node, str]:
+    """The text of each source document of ``index``: its ``schema:contentUrl`` under
+    ``root`` if that file exists, else ``fallback`` (the bundled article)."""
+    from ..vocab import SCHEMA
+
+    texts: dict[Node, str] = {}
+    for doc in index.subjects(RDF.type, BC.SourceDocument):
+        candidates = [root / str(url) for url in index.objects(doc, SCHEMA.contentUrl)]
+        if fallback is not None:
+            candidates.append(fallback)
+        for path in candidates:
+            try:
+                texts[doc] = path.read_text(encoding="utf-8")
+                break
+            except OSError:
+                continue
+    return texts
+
+
+def _first_literal(values: object) -> str | None:
+    found = ordered(v for v in values if isinstance(v, Literal))  # type: ignore[attr-defined]
+    return str(found[0]) if found else None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
