@@ -10,6 +10,7 @@ they cost nothing at reasoning time and are the same whichever reasoner built th
 """
 
 from .explainer import Explainer
+from .json_format import FORMAT, schema, to_json
 from .model import (
     DOMAIN,
     OWL_RL,
@@ -29,6 +30,7 @@ __all__ = [
     "OWL_RL",
     "OWL_RL_SPEC",
     "Excerpt",
+    "FORMAT",
     "Explainer",
     "Explanation",
     "Location",
@@ -37,4 +39,6 @@ __all__ = [
     "RuleRef",
     "Span",
     "Statement",
+    "schema",
+    "to_json",
 ]

@@ -84,6 +84,10 @@ class Explainer:
         proofs = tuple(self._with_sources(p) for p in self.search.proofs(statement, limit))
         return Explanation(statement, True, self.index.is_asserted(statement), proofs)
 
+    def label(self, node: Node) -> str | None:
+        """The English label of ``node`` in the graph, if it has one (for display)."""
+        return self.sources.label(node)
+
     def near(self, statement: Statement) -> tuple[Near, ...]:
         """Statements the graph holds that are close to ``statement`` (for one it does not)."""
         s, p, o = statement

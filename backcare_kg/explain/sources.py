@@ -111,7 +111,7 @@ class Sources:
             iri=URIRef(str(node)),
             kind=kind,
             relation=relation,
-            label=self.name(node) if self._label(node) is not None else None,
+            label=self.name(node) if self.label(node) is not None else None,
             attributed_to=tuple(experts or attributed),
             evidence_level=(URIRef(level), self.name(level)) if isinstance(level, URIRef) else None,
             quote=span,
@@ -130,7 +130,8 @@ class Sources:
                     return start, end
         return None
 
-    def _label(self, node: Node) -> str | None:
+    def label(self, node: Node) -> str | None:
+        """The English preferred label (or label) of ``node``, if it has one."""
         for p in (SKOS.prefLabel, RDFS.label):
             for label in ordered(self.index.objects(node, p)):
                 if isinstance(label, Literal) and label.language in ("en", None):
@@ -139,7 +140,7 @@ class Sources:
 
     def name(self, node: Node) -> str:
         """An English name for ``node``: its preferred label, label, or IRI."""
-        return self._label(node) or str(node)
+        return self.label(node) or str(node)
 
 
 def read_texts(index: Index, root: Path, fallback: Path | None) -> dict[Node, str]:
