@@ -1,8 +1,9 @@
 """The ``backcare-kg`` command line: a thin shell over :class:`~backcare_kg.KnowledgeGraph`.
 
-Exit codes: 0 success; 1 ``validate`` found problems; 2 bad input (usage, malformed SPARQL,
-unknown query, bad parameter, unreadable or malformed file, unwritable output);
-130 interrupted; 141 output pipe closed; 70 an unexpected internal error.
+Exit codes: 0 success; 1 ``validate`` found problems, or the statement ``explain`` was
+asked about does not hold; 2 bad input (usage, malformed SPARQL, unknown query, bad
+parameter, unreadable or malformed file, unwritable output); 130 interrupted; 141 output
+pipe closed; 70 an unexpected internal error.
 """
 
 from __future__ import annotations
@@ -118,16 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--improves", metavar="CAPACITY", help="e.g. balance, flexibility")
     p.add_argument("--phase", metavar="PHASE", help="e.g. chronic, acute")
     p.add_argument("--goal", metavar="GOAL", help="e.g. analgesia")
+    p.add_argument("--why", action="store_true",
+                   help="under the table, why each row matches: the proof of each statement "
+                        "the query tests for it (text only)")
     _output_options(p)
 
     add("validate", cmd_validate,
         "check every bundled file: syntax, SHACL shapes, quotes and selectors")
 
+    from .cli_explain import add_explain
     from .cli_remote import add_push
     from .cli_web import add_commands
 
     add_commands(add)
     add_push(add)
+    add_explain(add)
 
     p = add("export", cmd_export, "write the graph as RDF")
     p.add_argument("--graph", choices=("asserted", "inferred", "all"), default="all",
@@ -308,16 +314,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_activities(args: argparse.Namespace) -> int:
     """``activities``: the flagship question, with a hint to the provenance of each row."""
+    from .cli_explain import check_why, print_why
     from .display import is_terminal, print_hint, slug
 
+    check_why(args)
     kg: KnowledgeGraph | None = None
-    result = _fast(args, lambda fast: fast.activities(improves=args.improves, phase=args.phase,
-                                                      goal=args.goal))
+    result = None if args.why else _fast(  # --why needs the whole graph
+        args, lambda fast: fast.activities(improves=args.improves, phase=args.phase,
+                                           goal=args.goal))
     if result is None:
         kg = load_graph(args)
         result = kg.activities(improves=args.improves, phase=args.phase, goal=args.goal)
     code = _emit(result, args, kg)
-    if args.format is None and is_terminal(sys.stdout):
+    if args.why and kg is not None:
+        print_why(kg, result, args, sys.stdout)
+    elif args.format is None and is_terminal(sys.stdout):
         first = next((s for row in result.rows for s in map(slug, row.values()) if s), None)
         if first is not None:
             print_hint(f"why? {PROG} run provenance --param subject={first}", sys.stdout,

@@ -24,6 +24,8 @@ from .model import (
     Span,
     Statement,
 )
+from .prov_format import to_graph, to_turtle
+from .text_format import render_text, render_tree
 
 __all__ = [
     "DOMAIN",
@@ -39,6 +41,10 @@ __all__ = [
     "RuleRef",
     "Span",
     "Statement",
+    "render_text",
+    "render_tree",
     "schema",
+    "to_graph",
     "to_json",
+    "to_turtle",
 ]

@@ -1,0 +1,392 @@
+"""The formats of an explanation, in this process over the session's graph: text and tree
+(exact lines), JSON (against its schema) and Turtle in PROV-O (parsed back: its structure,
+its quotes against the source, the same output for the same input)."""
+
+from __future__ import annotations
+
+import re
+
+import jsonschema
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from backcare_kg import KnowledgeGraph
+from backcare_kg.explain import Explanation, json_format, prov_format, text_format
+from backcare_kg.explain.model import OWL_RL_SPEC
+from backcare_kg.vocab import BC, BCR, OA, PROV
+
+URN = "urn:backcare-kg:"
+FLAGSHIP = ("yoga", "a", "bc:RecommendedActivity")
+ALLOWED = ("yoga", "allowedInPhase", "chronic-phase")
+NOT_ENTAILED = ("yoga", "recommendedInPhase", "acute-phase")
+THROUGH = ("body-foundation", "bc:improves", "strength")
+
+#: Statements of every shape: derived by a domain rule or OWL 2 RL (with a step folded in),
+#: asserted, with a literal object, over a blank node, and not entailed.
+STATEMENTS = [
+    FLAGSHIP,
+    ALLOWED,
+    THROUGH,
+    ("body-foundation", "a", "bc:RecommendedActivity"),
+    ("yoga", "bc:improves", "balance"),
+    ("yoga", "requiresSupervision", "true"),
+    ("bc:StrengthTraining", "rdfs:subClassOf", "schema:PhysicalActivity"),
+    NOT_ENTAILED,
+]
+
+YOGA_QUOTE = "Improves flexibility, muscle strength and body balance."
+CRITERION_SENTENCE = (
+    "In general terms, Fuertes points out that “sports that allow safe exercise to improve "
+    "strength, flexibility, balance and body stability, coordinated with adequate breathing "
+    "structure, will be recommended.”"
+)
+
+
+def explain(kg: KnowledgeGraph, statement: tuple[str, str, str], limit: int = 1) -> Explanation:
+    return kg.explain(*statement, limit=limit)
+
+
+def text(kg: KnowledgeGraph, statement: tuple[str, str, str], limit: int = 1) -> list[str]:
+    return text_format.render_text(explain(kg, statement, limit), kg.explainer.label).splitlines()
+
+
+# -- text and tree ----------------------------------------------------------------------------
+
+
+def test_text_of_the_flagship(kg: KnowledgeGraph) -> None:
+    lines = text(kg, FLAGSHIP)
+    assert lines[:4] == [
+        "yoga a bc:RecommendedActivity",
+        "Entailed: the graph holds this statement (inferred, not asserted); 1 proof shown, "
+        "shortest first.",
+        "",
+        "Proof 1 of 1 (depth 1)",
+    ]
+    assert lines[4:10] == [
+        "  yoga a bc:RecommendedActivity",
+        "    derived by the domain rule recommended-activity "
+        "(ontology/rules/recommended-activity.rq)",
+        "      An activity that improves a capacity targeted by the selection criterion is a "
+        "recommended activity.",
+        "      implements the claim claim-selection-criterion: Sports that allow safe exercise "
+        "to improve strength, flexibility, balance and body stability will be recommended",
+        "    premise 1: yoga a bc:Activity",
+        "      asserted, data/entities.ttl:134",
+    ]
+    premises = [line.strip() for line in lines if line.startswith("    premise ")]
+    assert premises == [
+        "premise 1: yoga a bc:Activity",
+        "premise 2: yoga bc:improves balance",
+        "premise 3: claim-selection-criterion bc:targetCapacity balance",
+    ]
+    start = lines.index("      claim claim-yoga-description (about subject)")
+    assert lines[start : start + 6] == [
+        "      claim claim-yoga-description (about subject)",
+        "        label: The last activity (yoga, in our reading) improves flexibility, muscle "
+        "strength and body balance",
+        "        attributed to: Which exercise helps back pain: two experts' advice "
+        "(source article)",
+        "        evidence level: expert opinion",
+        f'        quote [2304–2359]: "{YOGA_QUOTE}"',
+        f'        sentence 24 [2304–2359]: "{YOGA_QUOTE}"',
+    ]
+    start = lines.index(
+        "      editorial reading (ours, not the source's) reading-yoga-heading (reading)"
+    )
+    assert lines[start + 1 : start + 6] == [
+        "        label: Editorial reading: the lost heading of the last activity is yoga",
+        "        attributed to: backcare-kg editors",
+        f'        quote [2304–2359]: "{YOGA_QUOTE}"',
+        f'        sentence 24 [2304–2359]: "{YOGA_QUOTE}"',
+        "        editorial note: The source lost this paragraph's heading. We identify the "
+        "activity as yoga, which is commonly described as improving flexibility, muscle "
+        "strength and balance. This identification is ours, not the source's; what the "
+        "activity improves is the source's.",
+    ]
+    assert "        attributed to: Sergio Fuertes" in lines
+    assert f'        sentence 15 [1420–1625]: "{CRITERION_SENTENCE}"' in lines
+    assert lines[-2:] == ["", text_format.NOT_ADVICE]
+
+
+def test_text_is_plain_and_unwrapped(kg: KnowledgeGraph) -> None:
+    rendered = text_format.render_text(explain(kg, FLAGSHIP), kg.explainer.label)
+    assert "\x1b" not in rendered
+    assert f'quote [1463–1624]: "{CRITERION_SENTENCE[43:-1]}"' in rendered
+
+
+def test_tree_draws_the_same_lines_as_the_text(kg: KnowledgeGraph) -> None:
+    for statement in (FLAGSHIP, THROUGH, NOT_ENTAILED):
+        explanation = explain(kg, statement, limit=2)
+        plain = text_format.render_text(explanation, kg.explainer.label).splitlines()
+        tree = text_format.render_tree(explanation, kg.explainer.label).splitlines()
+        assert [re.sub(r"^[│├└─ ]*", "", line) for line in tree] == [
+            line.lstrip() for line in plain
+        ]
+
+
+def test_tree_of_allowed_in_phase(kg: KnowledgeGraph) -> None:
+    tree = text_format.render_tree(explain(kg, ALLOWED), kg.explainer.label).splitlines()
+    assert tree[3:8] == [
+        "Proof 1 of 1 (depth 1)",
+        "└── yoga bc:allowedInPhase chronic-phase",
+        "    ├── derived by the domain rule chronic-phase-allowed "
+        "(ontology/rules/chronic-phase-allowed.rq)",
+        "    │   ├── In the chronic phase the benefits of exercise exceed its risks, so every "
+        "activity is allowed.",
+        "    │   └── implements the claim claim-benefits-exceed-risks: Outside the acute "
+        "phase, the benefits of sport exceed its possible risks",
+    ]
+    assert "    ├── premise 1: chronic-phase a bc:PainPhase" in tree
+    assert "    └── premise 2: yoga a bc:Activity" in tree
+    assert "        ├── asserted, data/entities.ttl:134" in tree
+    assert (
+        "    │       └── editorial note: The sentence follows the experts' agreement that pain "
+        'should limit exercise during the acute phase; "this" refers to that phase. We read '
+        "the claim that benefits exceed risks as holding in the chronic phase, the only other "
+        'phase the source names ("chronic pain conditions").' in tree
+    )
+
+
+def test_text_of_an_owl_rl_step_with_a_folded_step(kg: KnowledgeGraph) -> None:
+    lines = text(kg, THROUGH)
+    assert lines[4:8] == [
+        "  body-foundation bc:improves strength",
+        "    derived by the OWL 2 RL rule cls-hv1",
+        "      x is a C and C is the class of things with p value v, so x p v",
+        "      through the OWL 2 RL rule cax-sco: x is a C1 and C1 is a subclass of C2, so x is "
+        "a C2 (a step into a class expression the inferred graph does not keep)",
+    ]
+    assert "    premise 4: body-foundation a bc:StrengthTraining" in lines
+    assert lines[-2:] == [
+        f"OWL 2 RL rules are named as in the W3C rule tables: {OWL_RL_SPEC}",
+        text_format.NOT_ADVICE,
+    ]
+
+
+def test_text_of_three_proofs(kg: KnowledgeGraph) -> None:
+    lines = text(kg, FLAGSHIP, limit=3)
+    assert [line for line in lines if line.startswith("Proof ")] == [
+        "Proof 1 of 3 (depth 1)",
+        "Proof 2 of 3 (depth 1)",
+        "Proof 3 of 3 (depth 1)",
+    ]
+    assert [line.strip() for line in lines if "premise 3:" in line] == [
+        f"premise 3: claim-selection-criterion bc:targetCapacity {capacity}"
+        for capacity in ("balance", "flexibility", "strength")
+    ]
+
+
+def test_text_of_a_statement_not_entailed(kg: KnowledgeGraph) -> None:
+    assert text(kg, NOT_ENTAILED) == [
+        "yoga bc:recommendedInPhase acute-phase",
+        "Not entailed: the graph does not hold this statement (neither asserted nor inferred).",
+        "Near statements that hold:",
+        "  yoga bc:recommendedInPhase chronic-phase  (same subject and predicate)",
+        "  yoga bc:allowedInPhase acute-phase  (superproperty)",
+    ]
+
+
+def test_text_writes_literals_as_turtle_does(kg: KnowledgeGraph) -> None:
+    assert text(kg, ("yoga", "requiresSupervision", "true"))[0] == (
+        "yoga bc:requiresSupervision true"
+    )
+    assert text(kg, ("yoga", "skos:prefLabel", '"yoga"@en'))[:2] == [
+        'yoga skos:prefLabel "yoga"@en',
+        "Entailed: the graph holds this statement (asserted); 1 proof shown, shortest first.",
+    ]
+
+
+def test_header_shows_a_label_only_where_it_says_more(kg: KnowledgeGraph) -> None:
+    line = text(kg, ("claim-selection-criterion", "bc:targetCapacity", "balance"))[0]
+    assert line == (
+        "claim-selection-criterion bc:targetCapacity balance  (claim-selection-criterion: "
+        "Sports that allow safe exercise to improve strength, flexibility, balance and body "
+        "stability will be recommended)"
+    )
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("statement", STATEMENTS, ids=" ".join)
+def test_json_validates_against_its_schema(
+    kg: KnowledgeGraph, statement: tuple[str, str, str]
+) -> None:
+    document = json_format.to_json(explain(kg, statement, limit=3), kg.explainer.label)
+    jsonschema.validate(document, json_format.schema())
+    assert document["entailed"] is (statement != NOT_ENTAILED)
+
+
+# -- Turtle (PROV-O) --------------------------------------------------------------------------
+
+
+def prov(kg: KnowledgeGraph, statement: tuple[str, str, str], limit: int = 1) -> Graph:
+    """The explanation as Turtle, parsed back."""
+    turtle = prov_format.to_turtle(explain(kg, statement, limit), kg.explainer.label)
+    return Graph().parse(data=turtle, format="turtle")
+
+
+def reified(graph: Graph, node: object) -> tuple[object, object, object]:
+    return tuple(graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object))
+
+
+def derived(graph: Graph) -> set[object]:
+    return set(graph.subjects(PROV.wasGeneratedBy, None))
+
+
+@pytest.mark.parametrize("statement", STATEMENTS, ids=" ".join)
+def test_turtle_quotes_are_the_sources(
+    kg: KnowledgeGraph, source_text: str, statement: tuple[str, str, str]
+) -> None:
+    graph = prov(kg, statement, limit=3)
+    texts = [
+        *graph.objects(None, BC.quote),
+        *graph.objects(None, OA.exact),
+        *graph.objects(None, BC.text),
+    ]
+    for found in texts:
+        assert str(found) in source_text, found
+    for selector in graph.subjects(RDF.type, OA.TextPositionSelector):
+        start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+        assert isinstance(start, Literal) and isinstance(end, Literal)
+        assert 0 <= start.toPython() < end.toPython() <= len(source_text)
+    for excerpt in graph.subjects(BC.quote, None):
+        quote = str(graph.value(excerpt, BC.quote))
+        target = graph.value(excerpt, OA.hasTarget)
+        selectors = list(graph.objects(target, OA.hasSelector))
+        position = next(s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in graph)
+        start = graph.value(position, OA.start).toPython()  # type: ignore[union-attr]
+        end = graph.value(position, OA.end).toPython()  # type: ignore[union-attr]
+        assert source_text[start:end] == quote
+
+
+@pytest.mark.parametrize("statement", STATEMENTS, ids=" ".join)
+def test_turtle_has_one_derived_statement_per_derivation(
+    kg: KnowledgeGraph, statement: tuple[str, str, str]
+) -> None:
+    explanation = explain(kg, statement, limit=3)
+    graph = prov(kg, statement, limit=3)
+    derivations = {n for p in explanation.proofs for n in p.nodes() if not n.asserted}
+    leaves = {n for p in explanation.proofs for n in p.leaves()}
+    assert len(derived(graph)) == len(derivations)
+    assert len(set(graph.subjects(BC.asserted, Literal(True)))) == len(leaves) + int(
+        explanation.asserted
+    )
+    roots = list(graph.objects(None, BC.proof))
+    assert len(roots) == len(explanation.proofs)
+    for node in derived(graph):
+        activity = graph.value(node, PROV.wasGeneratedBy)
+        assert (activity, RDF.type, PROV.Activity) in graph
+        premises = set(graph.objects(node, PROV.wasDerivedFrom))
+        assert premises and premises == set(graph.objects(activity, PROV.used))
+        association = graph.value(activity, PROV.qualifiedAssociation)
+        assert (association, RDF.type, PROV.Association) in graph
+        assert (graph.value(association, PROV.hadPlan), RDF.type, PROV.Plan) in graph
+
+
+def test_turtle_of_the_flagship(kg: KnowledgeGraph) -> None:
+    graph = prov(kg, FLAGSHIP)
+    [bundle] = graph.subjects(RDF.type, PROV.Bundle)
+    asked = graph.value(bundle, DCTERMS.subject)
+    yoga = BCR["yoga"]
+    assert reified(graph, asked) == (yoga, RDF.type, BC.RecommendedActivity)
+    assert (asked, BC.entailed, Literal(True)) in graph
+    assert (asked, BC.asserted, Literal(False)) in graph
+    [root] = graph.objects(bundle, BC.proof)
+    assert str(root).startswith(URN + "proof:")
+    assert reified(graph, root) == reified(graph, asked)
+    assert (root, PROV.specializationOf, asked) in graph
+    assert (root, BC.depth, Literal(1)) in graph
+    activity = graph.value(root, PROV.wasGeneratedBy)
+    plan = graph.value(graph.value(activity, PROV.qualifiedAssociation), PROV.hadPlan)
+    assert plan == BCR["rule-recommended-activity"]
+    assert graph.value(plan, RDFS.label) == Literal("recommended-activity")
+    assert graph.value(plan, DCTERMS.source) == Literal("ontology/rules/recommended-activity.rq")
+    assert graph.value(plan, PROV.wasDerivedFrom) == BCR["claim-selection-criterion"]
+    assert str(graph.value(plan, DCTERMS.description)) == (
+        "An activity that improves a capacity targeted by the selection criterion is a "
+        "recommended activity."
+    )
+    premises = {reified(graph, p): p for p in graph.objects(root, PROV.wasDerivedFrom)}
+    assert set(premises) == {
+        (yoga, RDF.type, BC.Activity),
+        (yoga, BC.improves, BCR["balance"]),
+        (BCR["claim-selection-criterion"], BC.targetCapacity, BCR["balance"]),
+    }
+    leaf = premises[(yoga, RDF.type, BC.Activity)]
+    location = graph.value(leaf, PROV.atLocation)
+    assert (location, RDF.type, PROV.Location) in graph
+    assert graph.value(location, RDFS.label) == Literal("data/entities.ttl:134")
+    assert graph.value(location, DCTERMS.source) == Literal("data/entities.ttl")
+    assert graph.value(location, BC.line) == Literal(134)
+    assert set(graph.objects(leaf, PROV.wasDerivedFrom)) == {
+        BCR["claim-candidate-activities"],
+        BCR["claim-yoga-description"],
+        BCR["reading-yoga-heading"],
+    }
+    claim, reading = BCR["claim-yoga-description"], BCR["reading-yoga-heading"]
+    assert (claim, RDF.type, BC.Claim) in graph
+    assert (reading, RDF.type, BC.EditorialReading) in graph
+    assert graph.value(claim, BC.quote) == Literal(YOGA_QUOTE)
+    assert graph.value(claim, PROV.wasAttributedTo) == BCR["source-article"]
+    assert graph.value(claim, BC.evidenceLevel) == BCR["expert-opinion"]
+    assert graph.value(BCR["expert-opinion"], RDFS.label) == Literal("expert opinion", lang="en")
+    assert graph.value(reading, PROV.wasAttributedTo) == BCR["backcare-kg-editors"]
+    assert str(graph.value(reading, SKOS.editorialNote)).startswith(
+        "The source lost this paragraph's heading."
+    )
+    assert graph.value(claim, SKOS.editorialNote) is None
+    sentence = BCR["source-article-sentence-24"]
+    assert graph.value(claim, BC.sentence) == sentence
+    assert graph.value(sentence, BC.position) == Literal(24)
+    assert graph.value(sentence, BC.text) == Literal(YOGA_QUOTE)
+
+
+def test_turtle_names_owl_rl_rules_and_folded_steps(kg: KnowledgeGraph) -> None:
+    graph = prov(kg, THROUGH)
+    [node] = derived(graph)
+    association = graph.value(graph.value(node, PROV.wasGeneratedBy), PROV.qualifiedAssociation)
+    plan = graph.value(association, PROV.hadPlan)
+    assert plan == BCR["owl-rl-cls-hv1"]
+    assert graph.value(association, BC.through) == BCR["owl-rl-cax-sco"]
+    for rule, name in ((plan, "cls-hv1"), (BCR["owl-rl-cax-sco"], "cax-sco")):
+        assert (rule, RDF.type, PROV.Plan) in graph
+        assert graph.value(rule, RDFS.label) == Literal(name)
+        assert graph.value(rule, RDFS.seeAlso) == OWL_RL_SPEC
+    assert str(graph.value(BCR["owl-rl-cax-sco"], DCTERMS.description)) == (
+        "x is a C1 and C1 is a subclass of C2, so x is a C2"
+    )
+    subjects = {graph.value(p, RDF.subject) for p in graph.objects(node, PROV.wasDerivedFrom)}
+    assert any(isinstance(s, BNode) for s in subjects)  # the owl:hasValue restriction
+
+
+def test_turtle_of_a_statement_not_entailed(kg: KnowledgeGraph) -> None:
+    graph = prov(kg, NOT_ENTAILED)
+    [bundle] = graph.subjects(RDF.type, PROV.Bundle)
+    assert (graph.value(bundle, DCTERMS.subject), BC.entailed, Literal(False)) in graph
+    assert list(graph.objects(bundle, BC.proof)) == [] and not derived(graph)
+    near = {
+        (reified(graph, n), str(graph.value(n, BC.nearRelation)))
+        for n in graph.objects(bundle, BC.near)
+    }
+    yoga = BCR["yoga"]
+    assert near == {
+        ((yoga, BC.recommendedInPhase, BCR["chronic-phase"]), "same subject and predicate"),
+        ((yoga, BC.allowedInPhase, BCR["acute-phase"]), "superproperty"),
+    }
+
+
+def test_turtle_is_the_same_for_the_same_explanation(kg: KnowledgeGraph) -> None:
+    for statement in (FLAGSHIP, THROUGH):
+        first = prov_format.to_turtle(explain(kg, statement, 3), kg.explainer.label)
+        assert prov_format.to_turtle(explain(kg, statement, 3), kg.explainer.label) == first
+        assert "@prefix prov: <http://www.w3.org/ns/prov#> ." in first
+        assert "@prefix bcr: <https://w3id.org/backcare-kg/resource/> ." in first
+
+
+def test_turtle_without_names_has_no_labels_of_terms(kg: KnowledgeGraph) -> None:
+    graph = prov_format.to_graph(explain(kg, ALLOWED))
+    assert graph.value(BCR["yoga"], RDFS.label) is None
+    assert isinstance(graph.value(BCR["rule-chronic-phase-allowed"], RDFS.label), Literal)
+    assert isinstance(next(iter(graph.subjects(RDF.type, PROV.Bundle))), URIRef)
