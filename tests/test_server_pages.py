@@ -159,8 +159,8 @@ def test_resource_page(client: httpx.Client) -> None:
     # statements grouped by property, inferred ones badged
     assert '<a class="term" href="/ontology#improves"' in text
     assert re.search(r'<li class="inferred"><a class="term" href="/ontology#RecommendedActivity"'
-                     r'[^>]*>recommended activity</a> <span class="badge badge-inferred">'
-                     r'inferred</span></li>', text)
+                     r'[^>]*>recommended activity</a> <a class="badge badge-inferred badge-why" '
+                     r'href="/explain\?s=[^"]*"[^>]*>inferred — why\?</a></li>', text)
     assert re.search(r'<li><a class="term" href="/resource/balance"[^>]*>balance</a></li>', text)
     assert re.search(r'<li class="inferred"><a class="term" href="/resource/chronic-phase"', text)
     # external IRIs are plain external links

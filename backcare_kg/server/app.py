@@ -2,8 +2,9 @@
 
 Each concern has its module and contributes its routes: :mod:`.sparql` (the SPARQL 1.1
 Protocol at ``/sparql``), :mod:`.api` (named queries at ``/queries``), :mod:`.linked_data`
-(every IRI of the dataset, content-negotiated) and :mod:`.pages` (the home page and the
-other pages for people). This module wires them together with what every request gets:
+(every IRI of the dataset, content-negotiated), :mod:`.explain_page` (why a statement holds,
+at ``/explain``) and :mod:`.pages` (the home page and the other pages for people). This
+module wires them together with what every request gets:
 
 - a request body limit (413), checked on the declared length and on what arrives;
 - CORS on the SPARQL endpoint and the named-query API, so browser tools can use them;
@@ -60,7 +61,7 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph | None = None,
     """The application serving ``config.source``; ``kg`` and ``pool`` are built from it
     (and the pool started) unless given. The pool is closed when the application shuts
     down."""
-    from . import api, linked_data, pages, sparql
+    from . import api, explain_page, linked_data, pages, sparql
 
     graph = kg if kg is not None else config.source.load()
     if pool is None:
@@ -77,7 +78,8 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph | None = None,
             "allow_headers": ["Accept", "Content-Type", "Authorization"],
             "expose_headers": ["Content-Type", "Content-Length"]}),
     ]
-    routes = [*sparql.routes(), *api.routes(), *pages.routes(), *linked_data.routes()]
+    routes = [*sparql.routes(), *api.routes(), *pages.routes(), *explain_page.routes(),
+              *linked_data.routes()]
     workers = pool
 
     @contextlib.asynccontextmanager

@@ -110,6 +110,55 @@ _EN: dict[str, str] = {
     "editorial note": "Editorial note",
     "comment": "Comment",
     "example": "Example",
+    # the explanation of a statement (/explain)
+    "inferred_why": "inferred — why?",
+    "why_title": "Why the graph holds this: its proof, down to the rules and the source",
+    "explanation": "Why is this the answer?",
+    "explain_held_inferred": "The graph holds this statement because rules derive it: each "
+                             "proof below shows how, step by step, down to statements "
+                             "asserted in the data and the source sentences behind them.",
+    "explain_held_asserted": "The data asserts this statement; below is where, and the "
+                             "source behind it.",
+    "explain_not_held": "The graph does not hold this statement.",
+    "explain_hint": "Each step names the rule that derives its statement from the ones under "
+                    "it: an OWL 2 RL rule (as named in the W3C rule tables) or a domain rule, "
+                    "with the claim of the source it implements. Each leaf is asserted in a "
+                    "file of the data; the excerpts of the source behind it are quoted in "
+                    "their sentences.",
+    "explain_formats": "This explanation as",
+    "proof": "Proof",
+    "step": "step",
+    "steps": "steps",
+    "rules_used": "rules",
+    "more_proofs": "The graph holds this in other ways too: show more proofs",
+    "owl_rule": "OWL 2 RL rule",
+    "domain_rule": "domain rule",
+    "through": "through",
+    "implements": "implements the claim",
+    "asserted_in": "asserted in",
+    "line": "line",
+    "asserted_nowhere": "asserted (the file is not known)",
+    "shown_above": "shown above",
+    "source_states": "states it",
+    "source_about both": "about its subject and its object",
+    "source_about subject": "about its subject",
+    "source_reading": "our reading of one of its terms",
+    "near": "What the graph holds instead",
+    "near_hint": "Statements near this one that the graph does hold; each links to its own "
+                 "explanation.",
+    "no_near": "The graph holds nothing near it either.",
+    "near_same subject and predicate": "same subject and property, another value",
+    "near_superproperty": "a broader property",
+    "near_subproperty": "a narrower property",
+    "why": "why?",
+    "bad_request": "Cannot explain this",
+    "ask": "Ask why a statement holds",
+    "subject": "Subject",
+    "predicate": "Property",
+    "object": "Object",
+    "terms_hint": "IRIs, prefixed names (bc:allowedInPhase), names of resources (yoga) or "
+                  "literals (true, \"yoga\"@en).",
+    "explain": "Explain",
 }
 
 _ES: dict[str, str] = {
@@ -216,6 +265,55 @@ _ES: dict[str, str] = {
     "editorial note": "Nota editorial",
     "comment": "Comentario",
     "example": "Ejemplo",
+    "inferred_why": "inferido — ¿por qué?",
+    "why_title": "Por qué el grafo lo afirma: su prueba, hasta las reglas y la fuente",
+    "explanation": "¿Por qué es esta la respuesta?",
+    "explain_held_inferred": "El grafo contiene esta afirmación porque unas reglas la "
+                             "derivan: cada prueba muestra cómo, paso a paso, hasta "
+                             "afirmaciones de los datos y las oraciones de la fuente que "
+                             "las respaldan.",
+    "explain_held_asserted": "Los datos afirman esto directamente; abajo, dónde, y la fuente "
+                             "que lo respalda.",
+    "explain_not_held": "El grafo no contiene esta afirmación.",
+    "explain_hint": "Cada paso nombra la regla que deriva su afirmación de las que tiene "
+                    "debajo: una regla de OWL 2 RL (con el nombre de las tablas del W3C) o "
+                    "una regla del dominio, con la afirmación de la fuente que implementa. "
+                    "Cada hoja está afirmada en un archivo de los datos; los fragmentos de la "
+                    "fuente que la respaldan se citan en sus oraciones.",
+    "explain_formats": "Esta explicación en",
+    "proof": "Prueba",
+    "step": "paso",
+    "steps": "pasos",
+    "rules_used": "reglas",
+    "more_proofs": "El grafo lo contiene también de otras maneras: ver más pruebas",
+    "owl_rule": "regla de OWL 2 RL",
+    "domain_rule": "regla del dominio",
+    "through": "a través de",
+    "implements": "implementa la afirmación",
+    "asserted_in": "afirmado en",
+    "line": "línea",
+    "asserted_nowhere": "afirmado (no se sabe en qué archivo)",
+    "shown_above": "ya mostrado arriba",
+    "source_states": "la afirma",
+    "source_about both": "trata de su sujeto y de su objeto",
+    "source_about subject": "trata de su sujeto",
+    "source_reading": "nuestra lectura de uno de sus términos",
+    "near": "Lo que el grafo contiene en su lugar",
+    "near_hint": "Afirmaciones cercanas a esta que el grafo sí contiene; cada una enlaza con "
+                 "su propia explicación.",
+    "no_near": "El grafo tampoco contiene nada cercano.",
+    "near_same subject and predicate": "mismo sujeto y propiedad, otro valor",
+    "near_superproperty": "una propiedad más amplia",
+    "near_subproperty": "una propiedad más estrecha",
+    "why": "¿por qué?",
+    "bad_request": "No se puede explicar",
+    "ask": "Preguntar por qué se cumple una afirmación",
+    "subject": "Sujeto",
+    "predicate": "Propiedad",
+    "object": "Objeto",
+    "terms_hint": "IRI, nombres con prefijo (bc:allowedInPhase), nombres de recursos (yoga) o "
+                  "literales (true, \"yoga\"@en).",
+    "explain": "Explicar",
 }
 
 

@@ -23,6 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
 from .config import PUBLIC_BASE
 
 #: Extensions of the variants of a document (HTML and the RDF syntaxes).
@@ -37,6 +40,9 @@ VOID_PATH = ".well-known/void"
 #: Path (below the base) of the JSON-LD context.
 CONTEXT_PATH = "context.jsonld"
 
+#: Path (on the server) of the explanation of a statement.
+EXPLAIN_PATH = "/explain"
+
 
 @dataclass(frozen=True)
 class Links:
@@ -46,7 +52,8 @@ class Links:
     down in a static site); ``files`` makes pages files (``yoga.html``, ``index.html``).
     ``context_url`` is what JSON-LD documents name as their ``@context``. ``sparql`` and
     ``queries`` are the SPARQL endpoint and named-query API, None where there are none (a
-    static site), and ``languages`` whether pages offer a switch of language (``?lang=``).
+    static site), ``explanations`` the explanation pages of statements (only a server has
+    them), and ``languages`` whether pages offer a switch of language (``?lang=``).
     """
 
     root: str = "/"
@@ -56,12 +63,14 @@ class Links:
     queries: str | None = "/queries"
     languages: bool = True
     base: str = PUBLIC_BASE
+    explanations: str | None = None
 
     @classmethod
     def server(cls, base_url: str = "", public_base: str = PUBLIC_BASE) -> Links:
         """Links of the server answering at ``base_url`` (e.g. ``http://127.0.0.1:8000``,
         used for the absolute URL of the JSON-LD context)."""
-        return cls(context_url=base_url.rstrip("/") + "/" + CONTEXT_PATH, base=public_base)
+        return cls(context_url=base_url.rstrip("/") + "/" + CONTEXT_PATH, base=public_base,
+                   explanations=EXPLAIN_PATH)
 
     @classmethod
     def static(cls, page: str, public_base: str = PUBLIC_BASE, sparql: str | None = None,
@@ -142,6 +151,40 @@ class Links:
             return None
         return f"{self.home()}?{urlencode({'example': name})}#query"
 
+    def explanation(self, subject: Node, predicate: Node, object: Node,
+                    extension: str | None = None, limit: int = 1) -> str | None:
+        """The explanation page of the statement ``subject predicate object`` (its document
+        in the syntax of ``extension``, if given: ``json``, ``ttl``...), up to ``limit``
+        proofs; None where there are no explanation pages, or for a blank node (its name
+        is the graph's own, not one a link can carry)."""
+        params = [explain_parameter(term) for term in (subject, predicate, object)]
+        if self.explanations is None or None in params:
+            return None
+        query = dict(zip(("s", "p", "o"), params, strict=True))
+        if limit != 1:
+            query["limit"] = str(limit)
+        path = f"{self.explanations}.{extension}" if extension else self.explanations
+        return f"{path}?{urlencode(query)}"
+
     def language(self, lang: str) -> str | None:
         """The current page in language ``lang`` (``?lang=es``); None where pages are files."""
         return f"?{urlencode({'lang': lang})}" if self.languages else None
+
+
+def explain_parameter(term: Node) -> str | None:
+    """``term`` as an explanation link carries it: an IRI as itself, a literal in N-Triples
+    form (``"true"^^<http://www.w3.org/2001/XMLSchema#boolean>``, ``"yoga"@en``); None for
+    a blank node."""
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        text = "".join(_ESCAPES.get(c, c) for c in str(term))
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype is not None:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    return None
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}

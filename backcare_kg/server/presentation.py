@@ -50,10 +50,12 @@ class TermView:
 
 @dataclass(frozen=True)
 class Value:
-    """A value of a property, and whether the statement giving it was inferred."""
+    """A value of a property, whether the statement giving it was inferred, and where its
+    explanation is (for an inferred statement, on a server)."""
 
     term: TermView
     inferred: bool
+    explanation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,18 @@ class Presenter:
         ordered = sorted(grouped, key=self._property_key)
         return tuple(
             Group(self.iri(p), tuple(
-                Value(self.term(getattr(s, value_of), description, depth), s.inferred)
+                Value(self.term(getattr(s, value_of), description, depth), s.inferred,
+                      self.explanation(s))
                 for s in sorted(grouped[p], key=lambda s: self._value_key(getattr(s, value_of)))
             ))
             for p in ordered)
+
+    def explanation(self, statement: Statement) -> str | None:
+        """The link to the explanation of ``statement`` if it was inferred (and can have
+        one: see :meth:`.Links.explanation`)."""
+        if not statement.inferred:
+            return None
+        return self.links.explanation(statement.subject, statement.predicate, statement.object)
 
     def _property_key(self, predicate: URIRef) -> tuple[int, int, str]:
         if predicate in FIRST:
