@@ -67,12 +67,12 @@ def test_n_triples_and_store(rules: list[Rule]) -> None:
     assert len(inferred) == 552
     store = ox.Store()
     bulk.load_into(store, ASSERTED, INFERRED)
-    assert len(store) == 2043 + 552
+    assert len(store) == 2080 + 552
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
-    for graph, n in ((ASSERTED, 2043), (INFERRED, 552)):
+    for graph, n in ((ASSERTED, 2080), (INFERRED, 552)):
         (row,) = store.query(count % graph)
         assert int(row["n"].value) == n
-    assert len(list(bulk.triples("asserted"))) == 2043
+    assert len(list(bulk.triples("asserted"))) == 2080
     with pytest.raises(ValueError, match="which must be"):
         bulk.ntriples("both")
 
