@@ -83,11 +83,18 @@ def load_files(paths: Sequence[Path]) -> Graph:
 
 def parse_file(path: Path, graph: Graph) -> None:
     """Parse one RDF file into ``graph``; raise DataError with its path and line on failure."""
+    store = _RecordingStore()
+    parsed, digest = record(path, store)
+    _merge(store, parsed, graph, digest)
+
+
+def record(path: Path, store: _RecordingStore) -> tuple[Graph, str]:
+    """Parse ``path`` into ``store`` (which notes the order triples arrive in); the parsed
+    graph and the digest of the file's bytes that :func:`labelled` names blank nodes by."""
     fmt = format_for(path)
     data = _read(path)
     if data.startswith(codecs.BOM_UTF8):  # rdflib's Turtle parser rejects a BOM given as bytes
         data = data[len(codecs.BOM_UTF8) :]
-    store = _RecordingStore()
     parsed = Dataset(store=store) if fmt in _QUAD_FORMATS else Graph(store=store)
     messages: list[str] = []
     try:
@@ -102,7 +109,7 @@ def parse_file(path: Path, graph: Graph) -> None:
         raise DataError(
             "Notation3 formulas ({ ... }) are not RDF and are not supported", path=str(path)
         )
-    _merge(store, parsed, graph, hashlib.sha256(data).hexdigest()[:16])
+    return parsed, hashlib.sha256(data).hexdigest()[:16]
 
 
 def _read(path: Path) -> bytes:

@@ -21,7 +21,7 @@ from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.term import Node
 
 from ..errors import DataError
-from ..loading import _RecordingStore, format_for, labelled, parse_file
+from ..loading import _RecordingStore, format_for, labelled, record
 from .model import Location, Statement
 
 
@@ -125,30 +125,35 @@ def _lines(path: Path) -> dict[Statement, int | None]:
     return {relabel(t): store.lines.get(t) for t in store.added}
 
 
+class _CallStore(_RecordingStore):
+    """A recording store that also keeps every triple added, repeats included, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[Node, Node, Node]] = []
+
+    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+        self.calls.append(triple)
+        super().add(triple, context, quoted)
+
+
 def _other_lines(path: Path, fmt: str) -> dict[Statement, int | None]:
-    graph = Graph()
-    parse_file(path, graph)
-    if fmt not in ("nt", "nquads"):
-        return {t: None for t in graph}
+    """N-Triples and N-Quads: the n-th statement made is on the n-th line that is neither
+    blank nor a comment. Other formats: no lines."""
+    store = _CallStore()
+    _, digest = record(path, store)
+    relabel = labelled(store, digest)
     found: dict[Statement, int | None] = {}
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        one = Graph()
-        try:
-            one.parse(data=text, format="nt" if fmt == "nt" else "nquads")
-        except Exception:
-            continue
-        for s, p, o in one:
-            # blank nodes are relabelled by the loader: match them by the other terms
-            for t in graph.triples((None if _blank(s) else s, p, None if _blank(o) else o)):
-                found.setdefault(t, number)
-    for t in graph:
-        found.setdefault(t, None)
+    if fmt in ("nt", "nquads"):
+        text = path.read_text(encoding="utf-8-sig")
+        lines = [
+            n
+            for n, line in enumerate(text.splitlines(), start=1)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        if len(lines) == len(store.calls):
+            for triple, line in zip(store.calls, lines, strict=True):
+                found.setdefault(relabel(triple), line)
+    for triple in store.added:
+        found.setdefault(relabel(triple), None)
     return found
-
-
-def _blank(term: Node) -> bool:
-    from rdflib import BNode
-
-    return isinstance(term, BNode)

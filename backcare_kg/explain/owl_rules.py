@@ -462,6 +462,11 @@ RULES: dict[Node | None, tuple[OwlRule, ...]] = {
 }
 
 
+#: Each rule by name.
+BY_NAME: dict[str, RuleRef] = {
+    rule.ref.name: rule.ref for rules in RULES.values() for rule in rules
+}
+
 #: Each rule's position in :data:`RULES`: the order derivations are tried in.
 ORDER: dict[str, int] = {
     rule.ref.name: n for n, rule in enumerate(r for rules in RULES.values() for r in rules)

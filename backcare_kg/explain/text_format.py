@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -20,6 +19,7 @@ from rdflib.term import Node
 from ..vocab import PREFIXES
 from .json_format import short
 from .model import DOMAIN, OWL_RL_SPEC, Excerpt, Explanation, Proof, RuleRef, Span, Statement
+from .owl_rules import BY_NAME
 
 Names = Callable[[Node], "str | None"]
 
@@ -241,11 +241,5 @@ def _offsets(span: Span) -> str:
 
 def owl_rl_summary(name: str) -> str | None:
     """The summary of the OWL 2 RL rule called ``name`` (for the rules in ``through``)."""
-    return _owl_summaries().get(name)
-
-
-@cache
-def _owl_summaries() -> dict[str, str]:
-    from .owl_rules import RULES
-
-    return {r.ref.name: r.ref.summary for rules in RULES.values() for r in rules}
+    found = BY_NAME.get(name)
+    return found.summary if found is not None else None
