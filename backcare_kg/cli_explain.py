@@ -73,13 +73,19 @@ def add_explain(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """``explain S P O``: the explanation in ``--format``; exit 1 if not entailed."""
-    from .cli import EXIT_OK, EXIT_PROBLEMS, load_graph
+    from .cli import EXIT_OK, EXIT_PROBLEMS, PROG, load_graph
 
     if args.limit < 1:
         raise ParameterError(f"must be a whole number of at least 1, not {args.limit}", "--limit")
     kg = load_graph(args)
     explanation = kg.explain(args.subject, args.predicate, args.object, limit=args.limit)
     sys.stdout.write(render(explanation, args.format, kg.explainer.label))
+    if not explanation.entailed and not kg.has_inference:
+        print(
+            f"{PROG}: note: the graph was loaded without inference (--no-inference): only "
+            "asserted statements hold in it",
+            file=sys.stderr,
+        )
     return EXIT_OK if explanation.entailed else EXIT_PROBLEMS
 
 

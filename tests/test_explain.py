@@ -35,6 +35,7 @@ from backcare_kg.explain import (
     RuleRef,
     Span,
     Statement,
+    render_text,
 )
 from backcare_kg.explain.owl_rules import RULES
 from backcare_kg.store import build_store
@@ -464,13 +465,15 @@ def test_yoga_is_recommended_because_it_improves_what_the_criterion_targets(
             ),
         ),
     )
-    # strength is also the subject of our reading that strength training improves strength
+    # Our reading that Body Foundation and suspension training are strength training is
+    # about strength too, but about two other things as well: it says nothing of what
+    # strength is, so it is not shown for yoga; the reading about yoga alone is.
     strength = explanation.proofs[2].premises[1]
     assert [e.iri for e in strength.excerpts] == [
         BCR["claim-yoga-description"],
         BCR["reading-yoga-heading"],
-        BCR["reading-strength-training"],
     ]
+    assert strength.more_excerpts == 0
 
 
 def test_a_step_through_an_anonymous_restriction_is_folded(kg: KnowledgeGraph) -> None:
@@ -785,3 +788,33 @@ def test_blank_nodes_of_an_ntriples_file_have_their_own_lines(
         explanation = kg_user.explain(node, "a", URIRef(EX + "Note"))
         assert explanation.asserted
         assert explanation.proofs[0].location == Location(notes, line), subject
+
+
+def test_a_much_cited_subject_shows_its_most_specific_claims(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Eight claims of a user's corpus about the chronic phase, claim k about k+1 things:
+    # the leaf `chronic-phase a bc:PainPhase` keeps the bundled claim and the four of
+    # the user's about the fewest things, and says how many it left out.
+    folder = tmp_path_factory.mktemp("many-claims")
+    lines = [
+        "@prefix bc: <https://w3id.org/backcare-kg/ontology#> .",
+        "@prefix bcr: <https://w3id.org/backcare-kg/resource/> .",
+    ]
+    for k in range(8):
+        others = "".join(f" , bcr:topic-{j}" for j in range(k))
+        lines.append(f"bcr:user-claim-{k} a bc:Claim ; bc:about bcr:chronic-phase{others} .")
+    corpus = folder / "corpus.ttl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kg = KnowledgeGraph.load(extra=[corpus], cache_dir=folder / "cache")
+    leaf = kg.explain("yoga", "allowedInPhase", "chronic-phase").proofs[0].premises[0]
+    assert leaf.statement == (CHRONIC, RDF.type, BC.PainPhase)
+    claims = [e.iri for e in leaf.excerpts if e.kind == "claim"]
+    assert claims == [BCR["claim-benefits-exceed-risks"]] + [
+        BCR[f"user-claim-{k}"] for k in range(4)
+    ]
+    assert leaf.more_excerpts == 4
+    text = render_text(kg.explain("yoga", "allowedInPhase", "chronic-phase"), kg.explainer.label)
+    assert (
+        "and 4 more claims about its subject (the five about the fewest things are shown)" in text
+    )

@@ -238,3 +238,17 @@ def test_explain_against_an_endpoint(
         "    premise 1: yoga a bc:Activity",
         "      asserted (its file and line are not known for this graph)",
     ]
+
+
+def test_a_graph_without_inference_says_so_when_nothing_holds() -> None:
+    run = cli("--no-inference", "explain", "yoga", "allowedInPhase", "chronic-phase")
+    assert run.code == 1
+    assert run.lines == [
+        "yoga bc:allowedInPhase chronic-phase",
+        "Not entailed: the graph does not hold this statement (neither asserted nor inferred).",
+        "No near statement holds (same subject and predicate, or a superproperty).",
+    ]
+    assert run.err == (
+        "backcare-kg: note: the graph was loaded without inference (--no-inference): only "
+        "asserted statements hold in it\n"
+    )

@@ -100,9 +100,6 @@ class Explainer:
         for q in ordered(ix.objects(p, RDFS.subPropertyOf)):
             if q != p and ix.holds(s, q, o):
                 found.append(Near((s, q, o), "superproperty"))
-        for q in ordered(ix.subjects(RDFS.subPropertyOf, p)):
-            if q != p and ix.holds(s, q, o):
-                found.append(Near((s, q, o), "subproperty"))
         return tuple(found)
 
     # -- leaves ---------------------------------------------------------------------------
@@ -113,9 +110,8 @@ class Explainer:
             leaf = self._leaves.get(proof.statement)
             if leaf is None:
                 location = self.locations.get(proof.statement) if self.locations else None
-                leaf = replace(
-                    proof, location=location, excerpts=self.sources.for_statement(proof.statement)
-                )
+                excerpts, more = self.sources.for_statement(proof.statement)
+                leaf = replace(proof, location=location, excerpts=excerpts, more_excerpts=more)
                 self._leaves[proof.statement] = leaf
             return leaf
         return replace(proof, premises=tuple(self._with_sources(p) for p in proof.premises))

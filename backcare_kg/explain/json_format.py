@@ -90,6 +90,7 @@ class _Writer:
                 else None
             )
             node["sources"] = [self.excerpt(e) for e in proof.excerpts]
+            node["moreSources"] = proof.more_excerpts
             return node
         rule = proof.rule
         written: dict[str, Any] = {"kind": rule.kind, "name": rule.name, "summary": rule.summary}

@@ -96,7 +96,9 @@ class Proof:
     """One way a statement holds: asserted (a leaf) or derived by ``rule`` from ``premises``.
 
     ``location`` and ``excerpts`` are set for asserted statements (the location is None
-    for a graph whose files are not known, such as one in a remote store).
+    for a graph whose files are not known, such as one in a remote store);
+    ``more_excerpts`` counts the claims that qualified but were left out (see
+    :data:`~backcare_kg.explain.sources.MAX_CLAIMS`).
     """
 
     statement: Statement
@@ -104,6 +106,7 @@ class Proof:
     premises: tuple[Proof, ...] = ()
     location: Location | None = None
     excerpts: tuple[Excerpt, ...] = ()
+    more_excerpts: int = 0
 
     @property
     def asserted(self) -> bool:
@@ -134,8 +137,8 @@ class Proof:
 class Near:
     """A statement that holds and is close to one that does not.
 
-    ``relation`` is ``same subject and predicate`` (another object), ``superproperty``
-    or ``subproperty`` (the same subject and object, a related predicate).
+    ``relation`` is ``same subject and predicate`` (another object) or ``superproperty``
+    (the same subject and object, a property the asked one is a subproperty of).
     """
 
     statement: Statement

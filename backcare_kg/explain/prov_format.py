@@ -48,7 +48,7 @@ Terms minted here, in ``https://w3id.org/backcare-kg/ontology#`` (``bc:``):
   first.
 - ``bc:near``: from an explanation of a statement the graph does not hold to a statement
   near it that it holds; ``bc:nearRelation`` says how it is near ("same subject and
-  predicate", "superproperty", "subproperty").
+  predicate" or "superproperty").
 - ``bc:through``: from an association to an OWL 2 RL rule folded into its step.
 - ``bc:line`` (xsd:integer): the 1-based line of a ``prov:Location`` in its file.
 """

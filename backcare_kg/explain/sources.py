@@ -8,8 +8,12 @@ this way, and each carries the relation that selected it:
   capacities the selection criterion targets, is stated by that excerpt);
 - ``about both``: the claims about ``s`` that are also about ``o``;
 - ``about subject``: when no claim is about both, the claims about ``s``;
-- ``reading``: every editorial reading about ``s`` or ``o``, so that what is ours (a lost
-  heading we identified, a spelling we corrected) is always shown.
+- ``reading``: every editorial reading about ``s``, and those about ``o`` alone (a lost
+  heading we identified, a spelling we corrected: what the object is), so that what is ours
+  is always shown.
+
+At most :data:`MAX_CLAIMS` claims are kept, those about the fewest things; how many were
+left out is reported with them.
 
 Statements of the ontology are about our own terms, which no claim is about: they have
 no excerpts, only their place in ``ontology/backcare.ttl``. Quotes and sentences are cut
@@ -30,6 +34,10 @@ from .model import Excerpt, Span, Statement
 
 CLAIM, READING = "claim", "editorial reading"
 
+#: The most claims shown for one asserted statement: a subject many claims are about (a
+#: phase, in a large corpus) would otherwise bury the few that matter.
+MAX_CLAIMS = 5
+
 
 class Sources:
     """Excerpts of the source for the asserted statements of one graph."""
@@ -38,27 +46,44 @@ class Sources:
         """``texts`` holds the text of each source document (by its IRI)."""
         self.index = index
         self.texts = texts
-        self._excerpts: dict[Node, tuple[str, Excerpt | None]] = {}
+        self._excerpts: dict[tuple[Node, str], Excerpt] = {}
 
-    def for_statement(self, statement: Statement) -> tuple[Excerpt, ...]:
-        """The excerpts behind an asserted ``statement``, claims first."""
+    def for_statement(self, statement: Statement) -> tuple[tuple[Excerpt, ...], int]:
+        """The excerpts behind an asserted ``statement``, claims first, and how many more
+        claims qualified but were left out (at most :data:`MAX_CLAIMS` are kept)."""
         s, _, o = statement
         ix = self.index
         found: list[Excerpt] = []
+        left_out = 0
         if self._kind(s) is not None:
             found.append(self._excerpt(s, "states"))
         else:
             about_s = self._claims_about(s)
             both = [c for c in about_s if isinstance(o, URIRef) and ix.holds(c, BC.about, o)]
-            found += [self._excerpt(c, "about both") for c in both]
-            if not both:
-                found += [self._excerpt(c, "about subject") for c in about_s]
-        for term in (s, o):
-            if isinstance(term, URIRef):
-                for reading in ordered(ix.subjects(BC.about, term)):
-                    if self._kind(reading) == READING and all(e.iri != reading for e in found):
-                        found.append(self._excerpt(reading, "reading"))
-        return tuple(found)
+            relation, claims = ("about both", both) if both else ("about subject", about_s)
+            kept = self._most_specific(claims)
+            left_out = len(claims) - len(kept)
+            found += [self._excerpt(c, relation) for c in kept]
+        readings = [r for r in ordered(ix.subjects(BC.about, s)) if self._kind(r) == READING]
+        if isinstance(o, URIRef):  # a reading about the object alone says what the object is
+            readings += [
+                r
+                for r in ordered(ix.subjects(BC.about, o))
+                if self._kind(r) == READING and set(ix.objects(r, BC.about)) == {o}
+            ]
+        for reading in dict.fromkeys(readings):
+            if all(e.iri != reading for e in found):
+                found.append(self._excerpt(reading, "reading"))
+        return tuple(found), left_out
+
+    def _most_specific(self, claims: list[Node]) -> list[Node]:
+        """At most :data:`MAX_CLAIMS` of ``claims`` (in their order): those about the
+        fewest things, which say the most about each."""
+        if len(claims) <= MAX_CLAIMS:
+            return claims
+        ranked = sorted(claims, key=lambda c: (len(self.index.objects(c, BC.about)), c.n3()))
+        kept = set(ranked[:MAX_CLAIMS])
+        return [c for c in claims if c in kept]
 
     def _claims_about(self, term: Node) -> list[Node]:
         return [c for c in ordered(self.index.subjects(BC.about, term)) if self._kind(c) == CLAIM]
@@ -71,6 +96,12 @@ class Sources:
         return None
 
     def _excerpt(self, node: Node, relation: str) -> Excerpt:
+        found = self._excerpts.get((node, relation))
+        if found is None:
+            found = self._excerpts[(node, relation)] = self._read_excerpt(node, relation)
+        return found
+
+    def _read_excerpt(self, node: Node, relation: str) -> Excerpt:
         ix = self.index
         kind = self._kind(node) or CLAIM
         target = self._target(node)

@@ -102,7 +102,7 @@ def lines(explanation: Explanation, names: Names, *, notes: bool = True) -> list
             )
         else:
             found.append(
-                Line("No near statement holds (same subject and predicate, or a related property).")
+                Line("No near statement holds (same subject and predicate, or a superproperty).")
             )
         return found
     how = "asserted" if explanation.asserted else "inferred, not asserted"
@@ -169,6 +169,13 @@ class _Writer:
             )
             line.children.append(Line(where))
             line.children.extend(self.excerpt(e) for e in proof.excerpts)
+            if proof.more_excerpts:
+                line.children.append(
+                    Line(
+                        f"and {proof.more_excerpts} more claims about its subject "
+                        "(the five about the fewest things are shown)"
+                    )
+                )
             return line
         line.children.append(self.rule(proof.rule))
         for n, premise in enumerate(proof.premises, 1):

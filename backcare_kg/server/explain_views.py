@@ -92,6 +92,7 @@ class NodeView:
     premises: tuple[NodeView, ...] = ()
     location: Location | None = None
     sources: tuple[SourceView, ...] = ()
+    more_sources: int = 0
     repeat_of: str | None = None
 
     @property
@@ -191,6 +192,7 @@ class _Tree:
             premises=tuple(self.node(premise) for premise in proof.premises),
             location=proof.location,
             sources=tuple(self.source(e) for e in proof.excerpts),
+            more_sources=proof.more_excerpts,
         )
 
     def rule(self, proof: Proof) -> RuleView | None:

@@ -143,13 +143,14 @@ _EN: dict[str, str] = {
     "source_about both": "about its subject and its object",
     "source_about subject": "about its subject",
     "source_reading": "our reading of one of its terms",
+    "more_sources": "and %d more claims about its subject (the five about the fewest things "
+    "are shown)",
     "near": "What the graph holds instead",
     "near_hint": "Statements near this one that the graph does hold; each links to its own "
                  "explanation.",
     "no_near": "The graph holds nothing near it either.",
     "near_same subject and predicate": "same subject and property, another value",
     "near_superproperty": "a broader property",
-    "near_subproperty": "a narrower property",
     "why": "why?",
     "bad_request": "Cannot explain this",
     "ask": "Ask why a statement holds",
@@ -298,13 +299,14 @@ _ES: dict[str, str] = {
     "source_about both": "trata de su sujeto y de su objeto",
     "source_about subject": "trata de su sujeto",
     "source_reading": "nuestra lectura de uno de sus términos",
+    "more_sources": "y %d afirmaciones más sobre su sujeto (se muestran las cinco que tratan "
+    "de menos cosas)",
     "near": "Lo que el grafo contiene en su lugar",
     "near_hint": "Afirmaciones cercanas a esta que el grafo sí contiene; cada una enlaza con "
                  "su propia explicación.",
     "no_near": "El grafo tampoco contiene nada cercano.",
     "near_same subject and predicate": "mismo sujeto y propiedad, otro valor",
     "near_superproperty": "una propiedad más amplia",
-    "near_subproperty": "una propiedad más estrecha",
     "why": "¿por qué?",
     "bad_request": "No se puede explicar",
     "ask": "Preguntar por qué se cumple una afirmación",
