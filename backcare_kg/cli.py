@@ -313,9 +313,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_activities(args: argparse.Namespace) -> int:
-    """``activities``: the flagship question, with a hint to the provenance of each row."""
+    """``activities``: the flagship question; with ``--why``, why each row matches."""
+    import shlex
+
     from .cli_explain import check_why, print_why
-    from .display import is_terminal, print_hint, slug
+    from .display import is_terminal, print_hint
 
     check_why(args)
     kg: KnowledgeGraph | None = None
@@ -328,11 +330,12 @@ def cmd_activities(args: argparse.Namespace) -> int:
     code = _emit(result, args, kg)
     if args.why and kg is not None:
         print_why(kg, result, args, sys.stdout)
-    elif args.format is None and is_terminal(sys.stdout):
-        first = next((s for row in result.rows for s in map(slug, row.values()) if s), None)
-        if first is not None:
-            print_hint(f"why? {PROG} run provenance --param subject={first}", sys.stdout,
-                       terminal=True)
+    elif args.format is None and is_terminal(sys.stdout) and result.rows:
+        asked = [f"--{name} {shlex.quote(value)}" for name, value in
+                 (("improves", args.improves), ("phase", args.phase), ("goal", args.goal))
+                 if value is not None]
+        print_hint(f"why? {PROG} activities {' '.join([*asked, '--why'])}", sys.stdout,
+                   terminal=True)
     return code
 
 

@@ -415,7 +415,8 @@ def test_activities_in_a_terminal_shows_a_table_and_the_why_hint() -> None:
     assert run.code == 0
     assert "yoga" in run.out
     assert re.search(
-        r"^why\? backcare-kg run provenance --param subject=[a-z0-9-]+\s*$", run.out, re.M
+        r"^why\? backcare-kg activities --improves balance --phase chronic --why\s*$", run.out,
+        re.M,
     ), run.out
 
 
