@@ -82,7 +82,10 @@ def test_home(client: httpx.Client, kg: KnowledgeGraph) -> None:
     # the flagship question, its answer and why
     assert "The flagship question" in page.text
     assert '<a class="answer-name" href="/resource/yoga">yoga</a>' in text
-    assert 'href="/resource/yoga#provenance"' in text
+    # why: the explanation page of "yoga is allowed in the chronic phase"
+    assert ('<a class="why" href="/explain?s=https%3A%2F%2Fw3id.org%2Fbackcare-kg%2Fresource'
+            '%2Fyoga&amp;p=https%3A%2F%2Fw3id.org%2Fbackcare-kg%2Fontology%23allowedInPhase&amp;'
+            'o=https%3A%2F%2Fw3id.org%2Fbackcare-kg%2Fresource%2Fchronic-phase">') in text
     assert 'href="/queries/activities?capacity=balance&amp;phase=chronic-phase"' in text
     # a query form that works without JavaScript: GET /sparql with query and format
     assert '<form class="query-form" action="/sparql" method="get">' in text
@@ -208,7 +211,7 @@ def test_ontology_page_documents_every_term(client: httpx.Client) -> None:
         assert str(escape(term.labels["en"])) in text
         assert str(escape(term.labels["es"])) in text
         assert str(escape(term.definitions["en"])) in text, name
-    assert len(ids & {t.name for t in doc.all_terms()}) == 60
+    assert len(ids & {t.name for t in doc.all_terms()}) == 68
     assert "https://w3id.org/backcare-kg/ontology/0.1.0" in page.text
     assert "CC BY 4.0" in page.text and "backcare-kg developers" in page.text
     # restrictions and alignments

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from ..errors import BackcareError
 from ..graph import KnowledgeGraph
-from ..vocab import ASSERTED_GRAPH, INFERRED_GRAPH, ONTOLOGY
+from ..vocab import ASSERTED_GRAPH, BC, INFERRED_GRAPH, ONTOLOGY
 from .dataset import (
     DESCRIPTION,
     EXAMPLES,
@@ -133,14 +133,25 @@ def _counts(present: Presenter, rows: list[dict[str, Node | None]], key: str,
             if isinstance(node, URIRef)]
 
 
-def _flagship(kg: KnowledgeGraph, present: Presenter) -> list[tuple[object, bool]]:
+def _flagship(kg: KnowledgeGraph, present: Presenter,
+              links: Links) -> list[tuple[TermView, bool, str]]:
+    """Each answer of the flagship question, whether it is a recommended activity, and
+    where to read why it is an answer (its explanation page, else its provenance)."""
     name, params = FLAGSHIP
     try:
         rows = kg.run(name, **params).rows
+        phase = kg.resolve(params["phase"])
     except BackcareError:
         return []
-    return [(present.iri(row["activity"]), str(row["recommended"]) == "true")
-            for row in rows if isinstance(row["activity"], URIRef)]
+    found = []
+    for row in rows:
+        activity = row["activity"]
+        if isinstance(activity, URIRef):
+            shown = present.iri(activity)
+            why = links.explanation(activity, BC.allowedInPhase, phase)
+            found.append((shown, str(row["recommended"]) == "true",
+                          why or f"{shown.href}#provenance"))
+    return found
 
 
 def home_page(kg: KnowledgeGraph, links: Links, lang: str = "en",
@@ -155,7 +166,7 @@ def home_page(kg: KnowledgeGraph, links: Links, lang: str = "en",
     return render(
         "home.html", **_common(links, lang),
         title=TITLE.get(lang, TITLE["en"]), description=DESCRIPTION.get(lang, DESCRIPTION["en"]),
-        answer=_flagship(kg, present), flagship_api=links.named_query(name, params),
+        answer=_flagship(kg, present, links), flagship_api=links.named_query(name, params),
         capacity=present.iri(kg.resolve(params["capacity"])),
         phase=present.iri(kg.resolve(params["phase"])),
         queries=sorted(queries.values(), key=lambda q: q.name),
