@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 # Every test (and every CLI subprocess a test starts) uses a private closure cache, so
@@ -47,6 +48,13 @@ def server() -> Iterator[LiveServer]:
         yield live
     finally:
         live.stop()
+
+
+@pytest.fixture(scope="session")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    """An HTTP client of the shared :func:`server` (its base URL set)."""
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        yield http
 
 
 @pytest.fixture(scope="session")

@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import jsonschema
 import pytest
-from live_server import LiveServer
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from test_server_linked_data import SYNTAXES
 from test_server_pages import check_page
 
 from backcare_kg import KnowledgeGraph
@@ -43,21 +43,6 @@ CRITERION = (
     "body stability will be recommended"
 )
 LIMIT_ERROR = "parameter 'limit': the number of proofs to show is a whole number from 1 to 10, not "
-
-#: Accept header and rdflib parser of each RDF syntax an explanation is offered in.
-SYNTAXES = {
-    "ttl": ("text/turtle", "turtle"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "nt": ("application/n-triples", "nt"),
-    "rdf": ("application/rdf+xml", "xml"),
-}
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer):  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        yield http
-
 
 def link(s: URIRef, p: URIRef, o: URIRef | str, extension: str = "") -> str:
     """The explanation link of a statement, as a page writes it (``o`` already N-Triples

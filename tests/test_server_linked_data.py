@@ -32,12 +32,6 @@ SYNTAXES = {
 }
 
 
-@pytest.fixture(scope="module")
-def client(server: LiveServer):  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        yield http
-
-
 def parse(response: httpx.Response, extension: str) -> Graph:
     return Graph().parse(data=response.text, format=SYNTAXES[extension][1])
 

@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 
 import httpx
 import pytest
-from live_server import LiveServer
 from markupsafe import escape
 from test_describe import CORE_CLASSES, CORE_PROPERTIES
 
@@ -19,12 +18,6 @@ from backcare_kg.server.describe import resource_iris
 from backcare_kg.server.ontology_doc import document
 
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer):  # type: ignore[no-untyped-def]
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        yield http
 
 
 class Page(HTMLParser):
