@@ -48,7 +48,9 @@ def add_explain(add: Callable[[str, Handler, str], argparse.ArgumentParser]) -> 
         "subject", metavar="SUBJECT", help="a slug, prefixed name, IRI or label, e.g. yoga"
     )
     p.add_argument(
-        "predicate", metavar="PREDICATE", help="e.g. allowedInPhase, bc:improves, rdf:type or a"
+        "predicate",
+        metavar="PREDICATE",
+        help="e.g. allowedInPhase, bc:improves, or rdf:type (also just: a)",
     )
     p.add_argument(
         "object",

@@ -423,7 +423,9 @@ class KnowledgeGraph:
     def explainer(self) -> Explainer:
         """The :class:`~backcare_kg.explain.Explainer` of this graph (built on first use,
         and again if the graphs changed size since; a store or remote graph is copied)."""
-        size = len(self)
+        # a store or a remote graph is read-only here: no need to ask its size each time
+        held_elsewhere = self._store is not None or self._remote is not None
+        size = self._explainer_size if held_elsewhere and self._explainer else len(self)
         if self._explainer is None or size != self._explainer_size:
             from .explain import Explainer
 
