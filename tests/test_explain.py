@@ -105,6 +105,7 @@ BENEFITS_EXCEED_RISKS = Excerpt(
     quote=Span(863, 920, "the benefits of sports are higher than the possible risks"),
     sentences=(SENTENCE_7,),
     note=None,
+    source=BCR["source-article"],
 )
 READING_CHRONIC_PHASE = Excerpt(
     iri=BCR["reading-chronic-phase"],
@@ -120,6 +121,7 @@ READING_CHRONIC_PHASE = Excerpt(
     'the acute phase; "this" refers to that phase. We read the claim that benefits exceed '
     "risks as holding in the chronic phase, the only other phase the source names "
     '("chronic pain conditions").',
+    source=BCR["source-article"],
 )
 CANDIDATE_ACTIVITIES = Excerpt(
     iri=BCR["claim-candidate-activities"],
@@ -131,6 +133,7 @@ CANDIDATE_ACTIVITIES = Excerpt(
     quote=Span(1648, 1688, "the following actions may be interesting"),
     sentences=(SENTENCE_16,),
     note=None,
+    source=BCR["source-article"],
 )
 YOGA_DESCRIPTION = Excerpt(
     iri=BCR["claim-yoga-description"],
@@ -143,6 +146,7 @@ YOGA_DESCRIPTION = Excerpt(
     quote=Span(2304, 2359, YOGA_WORDS),
     sentences=(SENTENCE_24,),
     note=None,
+    source=BCR["source-article"],
 )
 READING_YOGA_HEADING = Excerpt(
     iri=BCR["reading-yoga-heading"],
@@ -156,6 +160,7 @@ READING_YOGA_HEADING = Excerpt(
     note="The source lost this paragraph's heading. We identify the activity as yoga, which is "
     "commonly described as improving flexibility, muscle strength and balance. This "
     "identification is ours, not the source's; what the activity improves is the source's.",
+    source=BCR["source-article"],
 )
 SELECTION_CRITERION = Excerpt(
     iri=BCR["claim-selection-criterion"],
@@ -173,6 +178,7 @@ SELECTION_CRITERION = Excerpt(
     ),
     sentences=(SENTENCE_15,),
     note=None,
+    source=BCR["source-article"],
 )
 READING_SAFE_EXERCISE = Excerpt(
     iri=BCR["reading-safe-exercise"],
@@ -187,6 +193,7 @@ READING_SAFE_EXERCISE = Excerpt(
     "infers bc:RecommendedActivity does not test safety itself, because every activity also "
     "requires supervision by a professional and an individual assessment (the claims on "
     "supervision and case-by-case assessment). This reading is ours.",
+    source=BCR["source-article"],
 )
 
 

@@ -259,6 +259,11 @@ def test_turtle_quotes_are_the_sources(
         start = graph.value(position, OA.start).toPython()  # type: ignore[union-attr]
         end = graph.value(position, OA.end).toPython()  # type: ignore[union-attr]
         assert source_text[start:end] == quote
+    # the offsets count in the article, which every target and excerpt names
+    for target in graph.subjects(RDF.type, OA.SpecificResource):
+        assert list(graph.objects(target, OA.hasSource)) == [BCR["source-article"]]
+    for excerpt in graph.subjects(BC.quote, None):
+        assert list(graph.objects(excerpt, BC.source)) == [BCR["source-article"]]
 
 
 @pytest.mark.parametrize("statement", STATEMENTS, ids=" ".join)

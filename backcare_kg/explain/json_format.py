@@ -126,6 +126,7 @@ class _Writer:
                 for iri, position, span in excerpt.sentences
             ],
             "note": excerpt.note,
+            "source": str(excerpt.source) if excerpt.source is not None else None,
         }
 
 

@@ -74,10 +74,11 @@ class Excerpt:
     ``kind`` is ``claim`` or ``editorial reading``. ``attributed_to`` holds the experts who
     state a claim, or the article itself; ``quote`` is the exact quote with its offsets in
     the source, ``sentences`` the whole sentences it sits in; ``note`` is the editorial
-    note of a reading. ``relation`` says how the excerpt bears on the statement: ``states``
-    (the statement is about the excerpt itself), ``about both`` (the excerpt is about the
-    statement's subject and object), ``about subject``, or ``reading`` (an editorial
-    reading about a term of the statement, shown so that what is ours is always seen).
+    note of a reading; ``source`` the source document the offsets count in. ``relation``
+    says how the excerpt bears on the statement: ``states`` (the statement is about the
+    excerpt itself), ``about both`` (the excerpt is about the statement's subject and
+    object), ``about subject``, or ``reading`` (an editorial reading about a term of the
+    statement, shown so that what is ours is always seen).
     """
 
     iri: URIRef
@@ -89,6 +90,7 @@ class Excerpt:
     quote: Span | None
     sentences: tuple[tuple[URIRef, int | None, Span], ...]
     note: str | None
+    source: URIRef | None = None
 
 
 @dataclass(frozen=True)

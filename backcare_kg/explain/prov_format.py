@@ -13,7 +13,8 @@ Every node of every proof is a reified statement (``rdf:Statement`` with ``rdf:s
   ``file:line``) and ``prov:wasDerivedFrom`` each claim or editorial reading behind it;
 - each claim (``bc:Claim``) or reading (``bc:EditorialReading``) is described as in the
   data: ``rdfs:label``, ``bc:quote``, ``prov:wasAttributedTo``, ``bc:evidenceLevel``,
-  ``skos:editorialNote``, ``oa:hasTarget`` a ``oa:SpecificResource`` with a
+  ``skos:editorialNote``, ``bc:source``, ``oa:hasTarget`` a ``oa:SpecificResource``
+  (``oa:hasSource`` the source document) with a
   ``oa:TextQuoteSelector`` (``oa:exact``) and a ``oa:TextPositionSelector`` (``oa:start``,
   ``oa:end``), and ``bc:sentence`` each sentence (``bc:Sentence`` with ``bc:position``,
   ``bc:text`` and its position selector);
@@ -28,8 +29,7 @@ about (with ``bc:entailed`` and ``bc:asserted``), ``bc:proof`` the root node of 
 one way) and, for a statement the graph does not hold, ``bc:near`` each near statement (a
 blank ``rdf:Statement`` with ``bc:nearRelation``). With ``names``, the IRIs the statements
 mention get their English ``rdfs:label``. Not written: how each excerpt bears on its leaf
-(the JSON's ``relation``), and the source document of a selector (the excerpts do not
-carry it).
+(the JSON's ``relation``).
 
 Node names are deterministic: a proof node is ``urn:backcare-kg:proof:<hash>``, the hash
 of its statement, its rule and its premises' hashes, so the same derivation is one node
@@ -237,10 +237,12 @@ class _Builder:
             self.add(level, RDFS.label, Literal(name, lang="en"))
         if excerpt.note:
             self.add(node, SKOS.editorialNote, Literal(excerpt.note, lang="en"))
+        if excerpt.source is not None:
+            self.add(node, BC.source, excerpt.source)
         if excerpt.quote is not None:
             quote = excerpt.quote
             self.add(node, BC.quote, Literal(quote.text))
-            target = self.target(node, quote.start, quote.end)
+            target = self.target(node, quote.start, quote.end, excerpt.source)
             exact = BNode("quote" + _hash(str(node)))
             self.add(target, OA.hasSelector, exact)
             self.add(exact, RDF.type, OA.TextQuoteSelector)
@@ -254,15 +256,18 @@ class _Builder:
             if position is not None:
                 self.add(sentence, BC.position, Literal(position))
             self.add(sentence, BC.text, Literal(span.text))
-            self.target(sentence, span.start, span.end)
+            self.target(sentence, span.start, span.end, excerpt.source)
         return node
 
-    def target(self, node: URIRef, start: int, end: int) -> BNode:
-        """``node``'s ``oa:SpecificResource`` with its position selector (returned)."""
+    def target(self, node: URIRef, start: int, end: int, source: URIRef | None) -> BNode:
+        """``node``'s ``oa:SpecificResource`` (in ``source``, if known) with its position
+        selector (returned)."""
         key = _hash(str(node))
         target, selector = BNode("target" + key), BNode("position" + key)
         self.add(node, OA.hasTarget, target)
         self.add(target, RDF.type, OA.SpecificResource)
+        if source is not None:
+            self.add(target, OA.hasSource, source)
         self.add(target, OA.hasSelector, selector)
         self.add(selector, RDF.type, OA.TextPositionSelector)
         self.add(selector, OA.start, Literal(start))

@@ -148,6 +148,7 @@ class Sources:
             quote=span,
             sentences=tuple(sentences),
             note=note,
+            source=URIRef(str(source)) if isinstance(source, URIRef) else None,
         )
 
     def _target(self, node: Node) -> tuple[int, int] | None:
