@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 from rdflib.util import from_n3
 
@@ -138,9 +138,9 @@ class Explainer:
         explicit = TermResolver.explicit(text, "predicate")
         if explicit is not None:
             return explicit
-        if re.fullmatch(r"[A-Za-z_][\w-]*", text) and BC[text] in self._properties():
-            return BC[text]
         properties = self._properties()
+        if re.fullmatch(r"[A-Za-z_][\w-]*", text) and BC[text] in properties:
+            return BC[text]
         try:
             found = self._resolve(text, "predicate")
         except ParameterError:
@@ -183,8 +183,8 @@ class Explainer:
         found = set(self.index.predicates())
         for cls in (
             RDF.Property,
-            URIRef(str(PREFIXES["owl"]) + "ObjectProperty"),
-            URIRef(str(PREFIXES["owl"]) + "DatatypeProperty"),
+            OWL.ObjectProperty,
+            OWL.DatatypeProperty,
         ):
             found |= set(self.index.subjects(RDF.type, cls))
         return found

@@ -56,18 +56,15 @@ Terms minted here, in ``https://w3id.org/backcare-kg/ontology#`` (``bc:``):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from ..vocab import BC, BCR, OA, PREFIXES, PROV
-from .json_format import short
+from .json_format import Names, short
 from .model import DOMAIN, OWL_RL_SPEC, Excerpt, Explanation, Location, Proof, RuleRef, Statement
-from .text_format import owl_rl_summary
-
-Names = Callable[[Node], "str | None"]
+from .owl_rules import BY_NAME
 
 URN = "urn:backcare-kg:"
 KIND_CLASS = {"claim": BC.Claim, "editorial reading": BC.EditorialReading}
@@ -180,7 +177,11 @@ class _Builder:
         self.add(association, RDF.type, PROV.Association)
         self.add(association, PROV.hadPlan, self.rule(proof.rule))
         for name in proof.rule.through:
-            self.add(association, BC.through, self.owl_rule(name, owl_rl_summary(name)))
+            self.add(
+                association,
+                BC.through,
+                self.owl_rule(name),
+            )
         for premise in proof.premises:
             used = self.proof(premise)
             self.add(node, PROV.wasDerivedFrom, used)
@@ -189,7 +190,7 @@ class _Builder:
 
     def rule(self, rule: RuleRef) -> URIRef:
         if rule.kind != DOMAIN:
-            return self.owl_rule(rule.name, rule.summary)
+            return self.owl_rule(rule.name)
         plan = rule_iri(rule)
         self.add(plan, RDF.type, PROV.Plan)
         self.add(plan, RDFS.label, Literal(rule.name))
@@ -201,13 +202,13 @@ class _Builder:
             self.label(rule.claim)
         return plan
 
-    def owl_rule(self, name: str, summary: str | None) -> URIRef:
+    def owl_rule(self, name: str) -> URIRef:
         plan = BCR["owl-rl-" + name]
         self.add(plan, RDF.type, PROV.Plan)
         self.add(plan, RDFS.label, Literal(name))
         self.add(plan, RDFS.seeAlso, OWL_RL_SPEC)
-        if summary:
-            self.add(plan, DCTERMS.description, Literal(summary, lang="en"))
+        if name in BY_NAME:
+            self.add(plan, DCTERMS.description, Literal(BY_NAME[name].summary, lang="en"))
         return plan
 
     def location(self, location: Location) -> BNode:

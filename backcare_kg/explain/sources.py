@@ -28,7 +28,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..vocab import BC, OA, PROV
+from ..vocab import BC, OA, PROV, SCHEMA
 from .index import Index, ordered
 from .model import Excerpt, Span, Statement
 
@@ -178,8 +178,6 @@ class Sources:
 def read_texts(index: Index, root: Path, fallback: Path | None) -> dict[Node, str]:
     """The text of each source document of ``index``: its ``schema:contentUrl`` under
     ``root`` if that file exists, else ``fallback`` (the bundled article)."""
-    from ..vocab import SCHEMA
-
     texts: dict[Node, str] = {}
     for doc in index.subjects(RDF.type, BC.SourceDocument):
         candidates = [root / str(url) for url in index.objects(doc, SCHEMA.contentUrl)]

@@ -9,7 +9,7 @@ character offsets in the source. Plain text only: no colour, nothing wrapped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -17,11 +17,9 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from ..vocab import PREFIXES
-from .json_format import short
+from .json_format import Names, short
 from .model import DOMAIN, OWL_RL_SPEC, Excerpt, Explanation, Proof, RuleRef, Span, Statement
 from .owl_rules import BY_NAME
-
-Names = Callable[[Node], "str | None"]
 
 #: How the kinds of excerpt are named to a reader: what is ours is said to be ours.
 KIND_TEXT = {
