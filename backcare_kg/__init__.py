@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
-from .errors import (  # noqa: E402
+from backcare_kg.errors import (
     BackcareError,
     DataError,
     EndpointError,
@@ -22,10 +20,11 @@ from .errors import (  # noqa: E402
     UnknownQueryError,
     ValidationFailed,
 )
+from backcare_kg.version import __version__
 
 if TYPE_CHECKING:
-    from .graph import KnowledgeGraph
-    from .results import Result
+    from backcare_kg.graph import KnowledgeGraph
+    from backcare_kg.sparql.results import Result
 
 __all__ = [
     "__version__",
@@ -46,11 +45,11 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """``KnowledgeGraph`` and ``Result``, imported on first use (the CLI starts faster)."""
     if name == "KnowledgeGraph":
-        from .graph import KnowledgeGraph
+        from backcare_kg.graph import KnowledgeGraph
 
         return KnowledgeGraph
     if name == "Result":
-        from .results import Result
+        from backcare_kg.sparql.results import Result
 
         return Result
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

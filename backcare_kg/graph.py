@@ -11,34 +11,32 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDFS, Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
 
-from . import __version__, files
-from .cache import ClosureCache
-from .engines import QueryEngine, create_engine, engine_names
-from .errors import ParameterError
-from .loading import load_files
-from .named_queries import NamedQuery, load_named_queries
-from .reasoners import DEFAULT as DEFAULT_REASONER
-from .reasoners import get as get_reasoner
-from .reasoning import materialize
-from .results import Result
-from .rules import load_rules
-from .terms import TermResolver
-from .vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
+from backcare_kg.errors import ParameterError
+from backcare_kg.reasoning.materialize import materialize
+from backcare_kg.reasoning.reasoners import DEFAULT as DEFAULT_REASONER
+from backcare_kg.reasoning.reasoners import get as get_reasoner
+from backcare_kg.reasoning.rules import load_rules
+from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine, create_engine, engine_names
+from backcare_kg.sparql.named_queries import NamedQuery, load_named_queries
+from backcare_kg.sparql.results import Result
+from backcare_kg.sparql.term_resolver import TermResolver
+from backcare_kg.storage import files
+from backcare_kg.storage.cache import ClosureCache
+from backcare_kg.storage.loading import load_files
+from backcare_kg.version import __version__
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph
     from rdflib.term import Node
 
-    from .explain import Explainer, Explanation
-    from .remote import Credentials, Endpoints
-    from .remote.engine import RemoteEngine
-    from .remote.push import PushReport
-    from .store import StoreInfo
+    from backcare_kg.explain import Explainer, Explanation
+    from backcare_kg.remote import Credentials, Endpoints
+    from backcare_kg.remote.engine import RemoteEngine
+    from backcare_kg.remote.push import PushReport
+    from backcare_kg.storage.store import StoreInfo
 
 PathArg = str | PathLike[str]
-
-#: The SPARQL engine of :meth:`KnowledgeGraph.query` unless told otherwise.
-DEFAULT_ENGINE = "oxigraph"
 
 #: The named query behind :meth:`KnowledgeGraph.activities`.
 ACTIVITIES_QUERY = "activities"
@@ -48,7 +46,7 @@ class KnowledgeGraph:
     """The backcare knowledge graph: asserted triples, inferred triples, and ways to ask.
 
     Build one with :meth:`load` (in memory), or :meth:`open` a store that
-    ``backcare-kg build --store DIR`` (:func:`~backcare_kg.store.build_store`) made.
+    ``backcare-kg build --store DIR`` (:func:`~backcare_kg.storage.store.build_store`) made.
     ``graph`` is an rdflib :class:`~rdflib.Dataset` whose default graph is the union of the
     asserted and the inferred named graphs.
     """
@@ -121,8 +119,8 @@ class KnowledgeGraph:
                 store.put(key, inferred)
         kg = cls(asserted, inferred, engine=engine)
         kg._files = inputs
-        if cache:  # for the command line's fast path (see backcare_kg.fast)
-            from .fast import write_snapshot
+        if cache:  # for the command line's fast path (see backcare_kg.storage.snapshot)
+            from backcare_kg.storage.snapshot import write_snapshot
 
             write_snapshot(store, key, kg)
         return kg
@@ -141,7 +139,7 @@ class KnowledgeGraph:
         input files changed since it was built opens with a warning (see
         :attr:`store_info`).
         """
-        from .store import open_store
+        from backcare_kg.storage.store import open_store
 
         if engine != "oxigraph":
             raise ParameterError("a store is queried by the oxigraph engine only", "engine",
@@ -202,9 +200,9 @@ class KnowledgeGraph:
         :class:`~backcare_kg.errors.DataError` when it holds no backcare-kg graph (push one
         first: ``backcare-kg push --endpoint URL``).
         """
-        from .errors import DataError
-        from .remote import Endpoints, Timeouts, client_for
-        from .remote.engine import RemoteEngine
+        from backcare_kg.errors import DataError
+        from backcare_kg.remote import Endpoints, Timeouts, client_for
+        from backcare_kg.remote.engine import RemoteEngine
 
         endpoints = Endpoints(endpoint, update_endpoint, store_endpoint)
         client = client_for(endpoints, auth, timeouts=Timeouts(connect_timeout, read_timeout),
@@ -234,8 +232,8 @@ class KnowledgeGraph:
         """Load this graph's asserted and inferred graphs into a remote store, replacing
         the ones there at once (see :func:`backcare_kg.remote.push.push` for the
         ``options`` and the guarantees); returns what was sent."""
-        from .remote import Endpoints
-        from .remote.push import push
+        from backcare_kg.remote import Endpoints
+        from backcare_kg.remote.push import push
 
         return push(self, Endpoints(endpoint, update_endpoint, store_endpoint), auth,
                     **options)
@@ -281,7 +279,7 @@ class KnowledgeGraph:
             return self._remote
         if self._store is not None:
             if self._engine is None:
-                from .engines import OxigraphEngine
+                from backcare_kg.sparql.engines import OxigraphEngine
 
                 self._engine = OxigraphEngine(self._store)
             return self._engine
@@ -320,7 +318,7 @@ class KnowledgeGraph:
         Quad formats (``nquads``, ``trig``) keep the two named graphs apart; triple formats
         merge the chosen graphs.
         """
-        from .export import serialize
+        from backcare_kg.storage.export import serialize
 
         return serialize(self, format, which)
 
@@ -353,7 +351,7 @@ class KnowledgeGraph:
         """
         if not default_graphs and not named_graphs:
             return self.query(sparql, **bindings)
-        from .querying import DatasetDescription
+        from backcare_kg.sparql.preparation import DatasetDescription
 
         dataset = DatasetDescription.of(
             [default_graphs] if isinstance(default_graphs, str) else default_graphs,
@@ -378,7 +376,7 @@ class KnowledgeGraph:
         parameters) for an unknown, missing or ill-typed parameter. IRI parameters accept
         slugs, prefixed names, IRIs, or labels in English or Spanish.
         """
-        from .named_queries import find
+        from backcare_kg.sparql.named_queries import find
 
         nq = find(self.named_queries, name)
         return self.engine.execute(nq.text, nq.bind(params, self.resolver), source=nq.name)
@@ -427,7 +425,7 @@ class KnowledgeGraph:
         held_elsewhere = self._store is not None or self._remote is not None
         size = self._explainer_size if held_elsewhere and self._explainer else len(self)
         if self._explainer is None or size != self._explainer_size:
-            from .explain import Explainer
+            from backcare_kg.explain import Explainer
 
             self._explainer = Explainer(
                 self.asserted, self.inferred, load_rules(files.rule_files()), self._files,
@@ -454,7 +452,7 @@ class KnowledgeGraph:
         """Problems with the bundled files and ``extra`` RDF files, one ``file:line: message``
         each (syntax, SHACL shapes, quotes and selectors against the source); empty if none.
         """
-        from .validation import validate_bundle
+        from backcare_kg.checks.validation import validate_bundle
 
         return validate_bundle([Path(p) for p in extra])
 
@@ -480,7 +478,7 @@ def _dataset_from_store(store: pyoxigraph.Store) -> Dataset:
     """The asserted and inferred graphs of ``store`` as an rdflib Dataset (a full copy)."""
     import pyoxigraph as ox
 
-    from .oxigraph_results import from_oxigraph
+    from backcare_kg.sparql.oxigraph_results import from_oxigraph
 
     dataset = _empty_dataset()
     for name in (ASSERTED_GRAPH, INFERRED_GRAPH):

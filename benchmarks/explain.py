@@ -104,9 +104,9 @@ def medians(runs: list[dict[Any, float]]) -> dict[Any, float]:
 
 def fresh_explainer(kg: Any, data_files: Sequence[Path]) -> Any:
     """A new explainer of ``kg``, built as ``KnowledgeGraph.explainer`` builds it."""
-    from backcare_kg import files
     from backcare_kg.explain import Explainer
-    from backcare_kg.rules import load_rules
+    from backcare_kg.reasoning.rules import load_rules
+    from backcare_kg.storage import files
 
     return Explainer(
         kg.asserted,
@@ -121,10 +121,10 @@ def fresh_explainer(kg: Any, data_files: Sequence[Path]) -> Any:
 
 def build_parts(kg: Any, data_files: Sequence[Path]) -> dict[str, float]:
     """The time of each part of an explainer: index, locations, sources."""
-    from backcare_kg import files
     from backcare_kg.explain.index import Index
     from backcare_kg.explain.locations import Locations
     from backcare_kg.explain.sources import Sources, read_texts
+    from backcare_kg.storage import files
 
     index_time, index = clock(lambda: Index(kg.asserted, kg.inferred))
     locations_time, _ = clock(lambda: Locations(data_files, relative_to=files.bundled_root()))
@@ -219,12 +219,13 @@ def directory_state(path: Path) -> dict[str, tuple[int, int]]:
 
 
 def bundled(repeat: int, isolated: int | None, seed: int, workdir: Path) -> dict[str, Any]:
-    from backcare_kg import KnowledgeGraph, files
-    from backcare_kg.cache import SUFFIX
-    from backcare_kg.loading import load_files
-    from backcare_kg.reasoners import DEFAULT
-    from backcare_kg.reasoning import materialize
-    from backcare_kg.rules import load_rules
+    from backcare_kg import KnowledgeGraph
+    from backcare_kg.reasoning.materialize import materialize
+    from backcare_kg.reasoning.reasoners import DEFAULT
+    from backcare_kg.reasoning.rules import load_rules
+    from backcare_kg.storage import files
+    from backcare_kg.storage.cache import SUFFIX
+    from backcare_kg.storage.loading import load_files
 
     progress("bundled graph: reasoning")
     asserted, rules = load_files(files.asserted_files()), load_rules(files.rule_files())
@@ -274,7 +275,8 @@ def bundled(repeat: int, isolated: int | None, seed: int, workdir: Path) -> dict
 def generated(
     label: str, triples: int, sample: int, repeat: int, seed: int, workdir: Path
 ) -> dict[str, Any]:
-    from backcare_kg import KnowledgeGraph, files
+    from backcare_kg import KnowledgeGraph
+    from backcare_kg.storage import files
 
     path = workdir / f"bench-{triples}-seed{seed}.nt"
     if not path.exists():

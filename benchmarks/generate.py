@@ -342,7 +342,7 @@ def bundled_triple_count() -> int:
     """The number of asserted triples of the bundled ontology and data."""
     from rdflib import Graph
 
-    from backcare_kg import files
+    from backcare_kg.storage import files
 
     graph = Graph()
     for path in files.asserted_files():

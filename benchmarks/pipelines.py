@@ -69,7 +69,7 @@ def timed_queries(spec: dict[str, Any], run: Callable[[dict[str, Any]], int]) ->
 
 def backcare_store(spec: dict[str, Any]) -> None:
     from backcare_kg import KnowledgeGraph
-    from backcare_kg.store import build_store
+    from backcare_kg.storage.store import build_store
 
     steps: dict[str, float] = {}
     began = time.perf_counter()
@@ -107,7 +107,7 @@ def rows_of(kg: Any, query: dict[str, Any]) -> int:
 
 def backcare(spec: dict[str, Any]) -> None:
     import backcare_kg.graph
-    import backcare_kg.reasoning
+    import backcare_kg.reasoning.materialize
     from backcare_kg import KnowledgeGraph
 
     clock = {"reasoning": 0.0, "depth": 0, "calls": 0}
@@ -131,7 +131,7 @@ def backcare(spec: dict[str, Any]) -> None:
                 clock["calls"] += 1
         return materialize
 
-    for module in (backcare_kg.graph, backcare_kg.reasoning):
+    for module in (backcare_kg.graph, backcare_kg.reasoning.materialize):
         if hasattr(module, "materialize"):
             module.materialize = timing(module.materialize)  # type: ignore[attr-defined]
 

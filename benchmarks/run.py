@@ -58,7 +58,8 @@ def engines(reasoner: str | None, engine: str | None) -> tuple[dict[str, Any], d
     ``reasoning.materialize`` if that has it; ``--engine`` to ``load``. Without a name, their
     defaults are used and named.
     """
-    from backcare_kg import KnowledgeGraph, reasoning
+    from backcare_kg import KnowledgeGraph
+    from backcare_kg.reasoning import materialize as reasoning
 
     load = inspect.signature(KnowledgeGraph.load).parameters
     materialize = inspect.signature(reasoning.materialize).parameters
@@ -324,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pipelines = [p for p in PIPELINES if p in args.pipelines.split(",")]
     kwargs, used = engines(args.reasoner, args.engine)
 
-    from backcare_kg import files
+    from backcare_kg.storage import files
 
     named = queries()
     common = {"queries": named, "flagship": FLAGSHIP, "repeat": repeat,

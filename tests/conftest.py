@@ -17,7 +17,7 @@ _CACHE = tempfile.mkdtemp(prefix="backcare-kg-test-cache-")
 os.environ["BACKCARE_KG_CACHE_DIR"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
-from live_server import LiveServer  # noqa: E402
+from support.live_server import LiveServer  # noqa: E402
 
 from backcare_kg import KnowledgeGraph  # noqa: E402
 
@@ -59,14 +59,14 @@ def client(server: LiveServer) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def source_text() -> str:
-    from backcare_kg import files
+    from backcare_kg.storage import files
 
     return files.source_text_file().read_text(encoding="utf-8")
 
 
 # -- real SPARQL stores (tests/remote_stores.py) ----------------------------------------------
 
-from remote_stores import (  # noqa: E402
+from support.remote_stores import (  # noqa: E402
     OXIGRAPH_MISSING,
     VIRTUOSO_MISSING,
     RunningStore,

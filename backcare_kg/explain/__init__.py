@@ -9,9 +9,9 @@ Proofs are rebuilt from the materialized graph by backward search (:mod:`.search
 they cost nothing at reasoning time and are the same whichever reasoner built the closure.
 """
 
-from .explainer import Explainer
-from .json_format import FORMAT, schema, to_json
-from .model import (
+from backcare_kg.explain.explainer import Explainer
+from backcare_kg.explain.json_format import FORMAT, schema, to_json
+from backcare_kg.explain.model import (
     DOMAIN,
     OWL_RL,
     OWL_RL_SPEC,
@@ -24,8 +24,8 @@ from .model import (
     Span,
     Statement,
 )
-from .prov_format import to_graph, to_turtle
-from .text_format import render_text, render_tree
+from backcare_kg.explain.prov_format import to_graph, to_turtle
+from backcare_kg.explain.text_format import render_text, render_tree
 
 __all__ = [
     "DOMAIN",

@@ -12,15 +12,15 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from ..errors import ParameterError
-from ..rules import Rule
-from ..terms import TermResolver
-from ..vocab import BC, PREFIXES
-from .index import Index, ordered
-from .locations import Locations
-from .model import Explanation, Near, Proof, Statement
-from .search import ProofSearch
-from .sources import Sources, read_texts
+from backcare_kg.errors import ParameterError
+from backcare_kg.explain.index import Index, ordered
+from backcare_kg.explain.locations import Locations
+from backcare_kg.explain.model import Explanation, Near, Proof, Statement
+from backcare_kg.explain.search import ProofSearch
+from backcare_kg.explain.sources import Sources, read_texts
+from backcare_kg.reasoning.rules import Rule
+from backcare_kg.sparql.term_resolver import TermResolver
+from backcare_kg.vocab import BC, PREFIXES
 
 Term = str | Node
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .model import Statement
+from backcare_kg.explain.model import Statement
 
 _NONE: frozenset[Node] = frozenset()
 

@@ -17,8 +17,16 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..terms import TermResolver
-from .model import OWL_RL, OWL_RL_SPEC, Excerpt, Explanation, Proof, Span, Statement
+from backcare_kg.explain.model import (
+    OWL_RL,
+    OWL_RL_SPEC,
+    Excerpt,
+    Explanation,
+    Proof,
+    Span,
+    Statement,
+)
+from backcare_kg.sparql.term_resolver import TermResolver
 
 #: The ``$schema``-style identifier every document carries in its ``format`` field.
 FORMAT = "https://w3id.org/backcare-kg/explanation/1"

@@ -1,6 +1,6 @@
 """Where each asserted statement is written: the file, and the line for Turtle and N-Triples.
 
-The files are parsed again, the way :mod:`backcare_kg.loading` parses them (the same blank
+The files are parsed again, the way :mod:`backcare_kg.storage.loading` parses them (the same blank
 node labels, derived from the file's bytes), while noting the parser's line as each
 statement is made. For Turtle that is the line where the statement's object ends, which is
 the line a reader looks for; N-Triples and N-Quads have one statement a line. Other formats
@@ -20,9 +20,9 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 from rdflib.term import Node
 
-from ..errors import DataError
-from ..loading import _RecordingStore, format_for, labelled, record
-from .model import Location, Statement
+from backcare_kg.errors import DataError
+from backcare_kg.explain.model import Location, Statement
+from backcare_kg.storage.loading import _RecordingStore, format_for, labelled, record
 
 
 class Locations:

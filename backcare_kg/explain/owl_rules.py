@@ -1,9 +1,10 @@
 """The OWL 2 RL rules read backwards: given a statement, the premises that derive it.
 
 Each rule is named as in the W3C tables (OWL 2 Profiles, section 4.3) and covers what the
-reasoners apply (:mod:`backcare_kg.owl_rl`, :mod:`backcare_kg.owl_schema`): the class and
-property axioms (cax-*, prp-*), the class expressions (cls-*) and the schema rules
-(scm-*). For a statement, :func:`instances` lists every way of deriving it from statements
+reasoners apply (:mod:`backcare_kg.reasoning.owl_rl`,
+:mod:`backcare_kg.reasoning.owl_schema`): the class and property axioms (cax-*, prp-*), the
+class expressions (cls-*) and the schema rules (scm-*). For a statement,
+:func:`instances` lists every way of deriving it from statements
 the graph holds, rule by rule in the order of :data:`RULES`. Rules whose conclusion is
 filtered out of the inferred graph as noise (scm-cls, scm-op, scm-dp, the eq-* rules' x
 owl:sameAs x) are left out: nothing of ours rests on them.
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import BNode, Node
 
-from .index import Index, ordered
-from .model import OWL_RL, RuleRef, Statement
+from backcare_kg.explain.index import Index, ordered
+from backcare_kg.explain.model import OWL_RL, RuleRef, Statement
 
 Premises = tuple[Statement, ...]
 Backward = Callable[[Index, Node, Node, Node], Iterator[Premises]]

@@ -61,10 +61,19 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..vocab import BC, BCR, OA, PREFIXES, PROV
-from .json_format import Names, short
-from .model import DOMAIN, OWL_RL_SPEC, Excerpt, Explanation, Location, Proof, RuleRef, Statement
-from .owl_rules import BY_NAME
+from backcare_kg.explain.json_format import Names, short
+from backcare_kg.explain.model import (
+    DOMAIN,
+    OWL_RL_SPEC,
+    Excerpt,
+    Explanation,
+    Location,
+    Proof,
+    RuleRef,
+    Statement,
+)
+from backcare_kg.explain.owl_rules import BY_NAME
+from backcare_kg.vocab import BC, BCR, OA, PREFIXES, PROV
 
 URN = "urn:backcare-kg:"
 KIND_CLASS = {"claim": BC.Claim, "editorial reading": BC.EditorialReading}

@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from rdflib.namespace import RDF
 from rdflib.term import BNode, Node, Variable
 
-from ..rules import Rule
-from . import owl_rules
-from .index import Index, ordered
-from .model import DOMAIN, Proof, RuleRef, Statement
+from backcare_kg.explain import owl_rules
+from backcare_kg.explain.index import Index, ordered
+from backcare_kg.explain.model import DOMAIN, Proof, RuleRef, Statement
+from backcare_kg.reasoning.rules import Rule
 
 #: No proof in the graphs we know is deeper than a few dozen steps.
 MAX_HEIGHT = 256

@@ -28,9 +28,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..vocab import BC, OA, PROV, SCHEMA
-from .index import Index, ordered
-from .model import Excerpt, Span, Statement
+from backcare_kg.explain.index import Index, ordered
+from backcare_kg.explain.model import Excerpt, Span, Statement
+from backcare_kg.vocab import BC, OA, PROV, SCHEMA
 
 CLAIM, READING = "claim", "editorial reading"
 

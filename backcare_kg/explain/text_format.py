@@ -16,10 +16,19 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from ..vocab import PREFIXES
-from .json_format import Names, short
-from .model import DOMAIN, OWL_RL_SPEC, Excerpt, Explanation, Proof, RuleRef, Span, Statement
-from .owl_rules import BY_NAME
+from backcare_kg.explain.json_format import Names, short
+from backcare_kg.explain.model import (
+    DOMAIN,
+    OWL_RL_SPEC,
+    Excerpt,
+    Explanation,
+    Proof,
+    RuleRef,
+    Span,
+    Statement,
+)
+from backcare_kg.explain.owl_rules import BY_NAME
+from backcare_kg.vocab import PREFIXES
 
 #: How the kinds of excerpt are named to a reader: what is ours is said to be ours.
 KIND_TEXT = {

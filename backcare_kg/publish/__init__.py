@@ -1,7 +1,7 @@
 """``backcare-kg publish``: the linked data as a static site.
 
 The site holds what the server answers (the same functions write it, see
-:mod:`backcare_kg.server.links` for its layout): the home page, a page and four RDF
+:mod:`backcare_kg.web.links` for its layout): the home page, a page and four RDF
 descriptions of every resource, the ontology and its version, the named graphs' summaries
 and full dumps, the VoID/DCAT description, the JSON-LD context and the style sheet; links
 between the files are relative, so it works from any host and from the files. With them the
@@ -25,13 +25,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from .. import __version__
-from ..errors import DataError, ParameterError
-from .directory import GENERATOR, MANIFEST, check_target, staging, swap_into_place
-from .site import KINDS, SiteOptions, SiteWriter, write_site
+from backcare_kg.errors import DataError, ParameterError
+from backcare_kg.publish.directory import (
+    GENERATOR,
+    MANIFEST,
+    check_target,
+    staging,
+    swap_into_place,
+)
+from backcare_kg.publish.site import KINDS, SiteOptions, SiteWriter, write_site
+from backcare_kg.version import __version__
 
 if TYPE_CHECKING:
-    from ..graph import KnowledgeGraph
+    from backcare_kg.graph import KnowledgeGraph
 
 __all__ = ["MANIFEST", "PublishReport", "SiteOptions", "check_url", "publish", "read_manifest"]
 

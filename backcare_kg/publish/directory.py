@@ -22,8 +22,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import DataError, ParameterError
-from ..export import replacement_mode
+from backcare_kg.errors import DataError, ParameterError
+from backcare_kg.storage.export import replacement_mode
 
 #: The file that marks a directory as a site written by backcare-kg (and describes it).
 MANIFEST = "backcare-kg-site.json"

@@ -1,5 +1,5 @@
 """The files of the static site: every page and description the server gives, written by the
-same functions (one call per file), at the paths of :mod:`backcare_kg.server.links`.
+same functions (one call per file), at the paths of :mod:`backcare_kg.web.links`.
 
 :func:`write_site` writes them into a directory (a fresh one: :mod:`.directory` swaps it into
 place) through a :class:`SiteWriter`, which counts files and bytes by kind.
@@ -16,24 +16,23 @@ from urllib.parse import urlsplit
 
 from rdflib import URIRef
 
-from .. import __version__
-from ..errors import DataError
-from ..export import serialize
-from ..graph import KnowledgeGraph
-from ..server import html_pages
-from ..server.config import PUBLIC_BASE
-from ..server.describe import resource_iris
-from ..server.documents import SYNTAXES, Syntax, context_text
-from ..server.linked_data import (
+from backcare_kg.errors import DataError
+from backcare_kg.graph import KnowledgeGraph
+from backcare_kg.publish.rewrite_rules import kinds, ontology_paths, rules
+from backcare_kg.storage.export import serialize
+from backcare_kg.version import __version__
+from backcare_kg.web import pages as html_pages
+from backcare_kg.web.describe import resource_iris
+from backcare_kg.web.documents import SYNTAXES, Syntax, context_text
+from backcare_kg.web.links import CONTEXT_PATH, PUBLIC_BASE, VOID_PATH, Links
+from backcare_kg.web.resource_documents import (
     SLUG,
     graph_document,
     ontology_document,
     resource_document,
     void_document,
 )
-from ..server.links import CONTEXT_PATH, VOID_PATH, Links
-from ..server.templating import package_dir, render
-from .negotiation import kinds, ontology_paths, rules
+from backcare_kg.web.templating import package_dir, render
 
 #: The kinds of files, in the order the summary lists them.
 KINDS = {

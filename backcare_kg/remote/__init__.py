@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..errors import ParameterError
-from .credentials import Credentials, find_credentials
-from .http import HttpClient, Timeouts
+from backcare_kg.errors import ParameterError
+from backcare_kg.remote.credentials import Credentials, find_credentials
+from backcare_kg.remote.http import HttpClient, Timeouts
 
 __all__ = ["Endpoints", "Credentials", "Timeouts", "client_for", "check_url"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import ParameterError
+from backcare_kg.errors import ParameterError
 
 __all__ = ["Credentials", "find_credentials", "USER_VARIABLE", "PASSWORD_VARIABLE"]
 

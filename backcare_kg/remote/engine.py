@@ -1,6 +1,6 @@
 """The ``remote`` query engine: SPARQL over HTTP to a triple store, through SPARQLWrapper.
 
-:class:`RemoteEngine` answers like the local engines (same :class:`~backcare_kg.results.Result`,
+:class:`RemoteEngine` answers like the local engines (same :class:`~backcare_kg.Result`,
 same errors for a malformed query, an update, ``SERVICE``, an unknown parameter) over the
 knowledge graph's two named graphs in a store reached by the SPARQL 1.1 Protocol:
 
@@ -34,9 +34,11 @@ from rdflib.term import Identifier, Node
 from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.Wrapper import QueryResult
 
-from ..errors import BackcareError, EndpointError
-from ..oxigraph_results import from_oxigraph
-from ..querying import (
+from backcare_kg.errors import BackcareError, EndpointError
+from backcare_kg.remote.http import USER_AGENT, HttpClient, Response, describe_body
+from backcare_kg.remote.values import inline_values, term_text, with_prefixes
+from backcare_kg.sparql.oxigraph_results import from_oxigraph
+from backcare_kg.sparql.preparation import (
     DatasetDescription,
     assigned_variables,
     bind_terms,
@@ -47,11 +49,9 @@ from ..querying import (
     query_variables,
     refuse_service,
 )
-from ..results import QueryKind, Result, Value
-from ..substitution import describe_as_select
-from ..vocab import ASSERTED_GRAPH, INFERRED_GRAPH
-from .http import USER_AGENT, HttpClient, Response, describe_body
-from .values import inline_values, term_text, with_prefixes
+from backcare_kg.sparql.results import QueryKind, Result, Value
+from backcare_kg.sparql.rewriting import describe_as_select
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 __all__ = ["RemoteEngine", "OUR_GRAPHS"]
 
@@ -83,7 +83,8 @@ class RemoteEngine:
     def execute(self, sparql: str, bindings: Mapping[str, Any],
                 source: str | None = None, *,
                 dataset: DatasetDescription | None = None) -> Result:
-        """Evaluate ``sparql`` with ``bindings`` (see :func:`backcare_kg.querying.execute`)."""
+        """Evaluate ``sparql`` with ``bindings`` (as
+        :func:`~backcare_kg.sparql.preparation.execute` does)."""
         query = prepare(sparql, source)
         refuse_service(query, source)
         kind = query_kind(query)

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
-from .. import __version__
-from ..errors import EndpointError, EndpointUnreachable, LoginRefused, QueryError
-from .credentials import Credentials
+from backcare_kg.errors import EndpointError, EndpointUnreachable, LoginRefused, QueryError
+from backcare_kg.remote.credentials import Credentials
+from backcare_kg.version import __version__
 
 __all__ = ["HttpClient", "Response", "Timeouts", "USER_AGENT"]
 

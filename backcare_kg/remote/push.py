@@ -36,15 +36,15 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from rdflib import URIRef
 
-from ..errors import ParameterError
-from ..vocab import ASSERTED_GRAPH, INFERRED_GRAPH
-from . import Credentials, Endpoints, Timeouts, client_for
-from .http import HttpClient
+from backcare_kg.errors import ParameterError
+from backcare_kg.remote import Credentials, Endpoints, Timeouts, client_for
+from backcare_kg.remote.http import HttpClient
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from ..graph import KnowledgeGraph
+    from backcare_kg.graph import KnowledgeGraph
 
 __all__ = ["push", "PushReport", "STAGING", "DEFAULT_BATCH_SIZE", "DEFAULT_UPDATE_BATCH_SIZE",
            "Progress"]
@@ -226,7 +226,7 @@ def _with_graph(url: str, graph: URIRef) -> str:
 
 def _oxigraph_store(kg: KnowledgeGraph) -> ox.Store:
     """A pyoxigraph store with ``kg``'s two named graphs (the one it queries, if it has one)."""
-    from ..engines import OxigraphEngine
+    from backcare_kg.sparql.engines import OxigraphEngine
 
     engine = kg.engine
     if isinstance(engine, OxigraphEngine):

@@ -29,9 +29,9 @@ from collections.abc import Mapping
 from rdflib import BNode, URIRef
 from rdflib.term import Identifier
 
-from ..errors import ParameterError
-from ..substitution import _Token, _tokens
-from ..vocab import PREFIXES
+from backcare_kg.errors import ParameterError
+from backcare_kg.sparql.rewriting import _Token, _tokens
+from backcare_kg.vocab import PREFIXES
 
 __all__ = ["inline_values", "with_prefixes", "term_text"]
 

@@ -3,7 +3,8 @@
 >>> from backcare_kg.server import ServerConfig, serve
 >>> serve(ServerConfig(port=8000))  # doctest: +SKIP
 
-:func:`create_app` gives the ASGI application alone, for another ASGI server.
+:func:`create_app` gives the ASGI application alone, for another ASGI server (its query
+workers started, unless a pool is given).
 """
 
 from __future__ import annotations
@@ -11,21 +12,12 @@ from __future__ import annotations
 import logging
 import socket
 import sys
-from typing import TYPE_CHECKING
 
-from .config import PUBLIC_BASE, GraphSource, ServerConfig
-
-if TYPE_CHECKING:
-    from starlette.applications import Starlette
+from backcare_kg.server.app import create_app
+from backcare_kg.server.config import GraphSource, ServerConfig
+from backcare_kg.web.links import PUBLIC_BASE
 
 __all__ = ["GraphSource", "ServerConfig", "PUBLIC_BASE", "create_app", "serve"]
-
-
-def create_app(config: ServerConfig) -> Starlette:
-    """The ASGI application serving ``config`` (its query workers started)."""
-    from .app import create_app as build
-
-    return build(config)
 
 
 def serve(config: ServerConfig, announce: bool = True) -> None:
@@ -37,8 +29,7 @@ def serve(config: ServerConfig, announce: bool = True) -> None:
     """
     import uvicorn
 
-    from ..errors import EndpointError
-    from .app import create_app as build
+    from backcare_kg.errors import EndpointError
 
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -54,7 +45,7 @@ def serve(config: ServerConfig, announce: bool = True) -> None:
         from dataclasses import replace
 
         config = replace(config, port=port)
-    app = build(config)
+    app = create_app(config)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            lifespan="on", timeout_graceful_shutdown=5))

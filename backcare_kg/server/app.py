@@ -20,7 +20,6 @@ import logging
 import sys
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -30,30 +29,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .config import ServerConfig
-from .pool import QueryPool
+from backcare_kg.server.config import ServerConfig
+from backcare_kg.server.pool import QueryPool
+from backcare_kg.server.state import ServerState
 
 if TYPE_CHECKING:
-    from ..graph import KnowledgeGraph
+    from backcare_kg.graph import KnowledgeGraph
 
 
 ACCESS_LOG = logging.getLogger("backcare_kg.access")
-
-
-@dataclass
-class ServerState:
-    """What the routes share: the settings, the graph (for pages and descriptions, which
-    are quick lookups) and the pool of query workers (for queries, which may run long)."""
-
-    config: ServerConfig
-    kg: KnowledgeGraph
-    pool: QueryPool
-
-
-def state_of(request: Request) -> ServerState:
-    """The :class:`ServerState` of the application serving ``request``."""
-    state: ServerState = request.app.state.backcare
-    return state
 
 
 def create_app(config: ServerConfig, kg: KnowledgeGraph | None = None,
@@ -61,7 +45,9 @@ def create_app(config: ServerConfig, kg: KnowledgeGraph | None = None,
     """The application serving ``config.source``; ``kg`` and ``pool`` are built from it
     (and the pool started) unless given. The pool is closed when the application shuts
     down."""
-    from . import api, explain_page, linked_data, pages, sparql
+    from backcare_kg.server.routes import api, linked_data, sparql
+    from backcare_kg.server.routes import explain as explain_page
+    from backcare_kg.server.routes import home as pages
 
     graph = kg if kg is not None else config.source.load()
     if pool is None:

@@ -1,49 +1,15 @@
-"""What a server serves and the limits it keeps: :class:`GraphSource` and :class:`ServerConfig`."""
+"""What a server serves and the limits it keeps: :class:`ServerConfig` (what it serves is a
+:class:`~backcare_kg.graph_source.GraphSource`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..graph import KnowledgeGraph
+from backcare_kg.graph_source import GraphSource
+from backcare_kg.web.links import PUBLIC_BASE
 
-#: Where the dataset's IRIs live; the server answers them at the same paths.
-PUBLIC_BASE = "https://w3id.org/backcare-kg/"
-
-
-@dataclass(frozen=True)
-class GraphSource:
-    """How to build the knowledge graph: a store directory, a remote store's query
-    ``endpoint`` (with its login ``auth``), or the bundled files plus ``extra`` files
-    reasoned with ``reasoner``. Picklable, so that each query worker process builds the same
-    graph (from the closure cache, by opening the store read-only, or by connecting)."""
-
-    store: str | None = None
-    extra: tuple[str, ...] = ()
-    reasoner: str | None = None
-    inference: bool = True
-    engine: str = "oxigraph"
-    endpoint: str | None = None
-    auth: tuple[str, str] | None = field(default=None, repr=False)
-    timeouts: tuple[float, float] = (10.0, 300.0)
-
-    def load(self) -> KnowledgeGraph:
-        """The knowledge graph this source describes."""
-        from ..graph import KnowledgeGraph
-
-        if self.endpoint is not None:
-            return KnowledgeGraph.connect(self.endpoint, auth=self.auth,
-                                          connect_timeout=self.timeouts[0],
-                                          read_timeout=self.timeouts[1])
-        if self.store is not None:
-            return KnowledgeGraph.open(self.store, engine=self.engine)
-        if self.reasoner:
-            return KnowledgeGraph.load(inference=self.inference, extra=list(self.extra),
-                                       engine=self.engine, reasoner=self.reasoner)
-        return KnowledgeGraph.load(inference=self.inference, extra=list(self.extra),
-                                   engine=self.engine)
+__all__ = ["GraphSource", "ServerConfig"]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Each named query (``queries/*.rq``, grlc's ``#+ summary``, ``#+ description``, ``#+ tags``
 and our ``#+ params``) becomes one ``GET /queries/{name}`` operation: its parameters with
 their types, whether they are required, their class, description, example and default; its
-answers in the result formats of its query form (:func:`~backcare_kg.results.formats_for`);
+answers in the result formats of its query form (:func:`~backcare_kg.sparql.results.formats_for`);
 and the errors every query can meet (400, 404, 406, 413, 500, 503).
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 
 from rdflib import URIRef
 
-from .. import __version__
-from ..named_queries import NamedQuery, Parameter
-from ..results import formats_for
-from ..terms import prefixed
+from backcare_kg.sparql.named_queries import NamedQuery, Parameter
+from backcare_kg.sparql.results import formats_for
+from backcare_kg.sparql.term_resolver import prefixed
+from backcare_kg.version import __version__
 
 #: The query parameter that names a result format instead of the ``Accept`` header.
 FORMAT_PARAMETER = "format"

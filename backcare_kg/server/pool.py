@@ -18,10 +18,10 @@ import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from ..errors import BackcareError
-from .config import GraphSource
-from .worker import Reply, Task
-from .worker import main as worker_main
+from backcare_kg.errors import BackcareError
+from backcare_kg.server.config import GraphSource
+from backcare_kg.server.worker import Reply, Task
+from backcare_kg.server.worker import main as worker_main
 
 #: Seconds a new worker may take to build the graph before the pool gives up on it.
 START_TIMEOUT = 600.0

@@ -15,7 +15,7 @@ from importlib import resources
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from ..vocab import VOID
+from backcare_kg.vocab import VOID
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 

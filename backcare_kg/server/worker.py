@@ -17,12 +17,18 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Literal
 
-from ..errors import BackcareError, ParameterError, QueryError, QueryRefused, UnknownQueryError
+from backcare_kg.errors import (
+    BackcareError,
+    ParameterError,
+    QueryError,
+    QueryRefused,
+    UnknownQueryError,
+)
 
 if TYPE_CHECKING:
-    from ..graph import KnowledgeGraph
-    from ..results import Format, Result
-    from .config import GraphSource
+    from backcare_kg.graph import KnowledgeGraph
+    from backcare_kg.server.config import GraphSource
+    from backcare_kg.sparql.results import Format, Result
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,7 @@ def answer(kg: KnowledgeGraph, task: Task) -> Reply:
                                "LIMIT, or narrow the query")
         fmt = choose_format(result.kind, task.format, task.accept)
         if fmt is None:
-            from ..results import formats_for
+            from backcare_kg.sparql.results import formats_for
 
             offered = ", ".join(f.media_type.split(";")[0]
                                 for f in formats_for(result.kind).values())
@@ -139,7 +145,7 @@ def choose_format(kind: str, name: str | None, accept: Sequence[str]) -> Format 
     """The format to write a ``kind`` result in: ``name`` if given (raises
     :class:`~backcare_kg.errors.ParameterError` if it does not fit), else the first of the
     ``accept`` media types (or ranges, such as ``text/*``) that fits; None if none does."""
-    from ..results import formats_for, get_format
+    from backcare_kg.sparql.results import formats_for, get_format
 
     if name:
         return get_format(kind, name)

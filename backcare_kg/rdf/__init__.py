@@ -1,0 +1,5 @@
+"""RDF foundations every layer shares: rdflib's warnings caught, terms converted between
+rdflib and pyoxigraph, IRIs shortened for people.
+
+- :mod:`.rdflib_warnings`: rdflib's literal warnings collected instead of printed;
+"""

@@ -1,0 +1,165 @@
+"""Writing the knowledge graph out as RDF text, and writing files atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Dataset, Graph, URIRef
+
+from backcare_kg.errors import ParameterError
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
+
+if TYPE_CHECKING:
+    from backcare_kg.graph import KnowledgeGraph
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    """An RDF serialization: its canonical name, rdflib's plugin name, whether it has quads."""
+
+    name: str
+    plugin: str
+    quads: bool
+    media_type: str
+
+
+_CANONICAL = (
+    RdfFormat("turtle", "turtle", False, "text/turtle"),
+    RdfFormat("nt", "nt", False, "application/n-triples"),
+    RdfFormat("nq", "nquads", True, "application/n-quads"),
+    RdfFormat("trig", "trig", True, "application/trig"),
+    RdfFormat("jsonld", "json-ld", False, "application/ld+json"),
+    RdfFormat("xml", "xml", False, "application/rdf+xml"),
+)
+_ALIASES = {
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nq",
+    "n-quads": "nq",
+    "json-ld": "jsonld",
+    "rdfxml": "xml",
+    "rdf/xml": "xml",
+}
+
+#: Every accepted format by name (canonical names and aliases).
+FORMATS: dict[str, RdfFormat] = {f.name: f for f in _CANONICAL}
+FORMATS.update({alias: FORMATS[name] for alias, name in _ALIASES.items()})
+
+#: The canonical format names, in the order they are offered.
+FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in _CANONICAL)
+
+#: Which graphs an export may hold.
+GRAPH_CHOICES: tuple[str, ...] = ("asserted", "inferred", "all")
+
+
+def rdf_format(name: str) -> RdfFormat:
+    """The format called ``name`` (case-insensitive, aliases allowed).
+
+    Raises :class:`~backcare_kg.errors.ParameterError` listing the accepted names.
+    """
+    found = FORMATS.get(name.strip().lower())
+    if found is None:
+        raise ParameterError(f"unknown RDF format {name!r}", "format", sorted(FORMATS))
+    return found
+
+
+def serialize(kg: KnowledgeGraph, format: str = "turtle", which: str = "all") -> str:
+    """The chosen graphs of ``kg`` as RDF text in ``format``.
+
+    ``which`` is ``asserted``, ``inferred`` or ``all``. Quad formats (N-Quads, TriG) keep
+    each triple in its named graph; triple formats merge the chosen graphs into one. The
+    project's prefixes are bound; N-Triples and N-Quads lines are sorted, so an export of
+    the same graph is always the same text.
+    """
+    fmt = rdf_format(format)
+    graphs = _chosen(kg, which)
+    if fmt.quads:
+        ds = Dataset()
+        _bind(ds)
+        for iri, graph in graphs:
+            named = ds.graph(iri)
+            named += graph
+        text = ds.serialize(format=fmt.plugin)
+    else:
+        merged = Graph()
+        _bind(merged)
+        for _, graph in graphs:
+            merged += graph
+        if fmt.plugin == "json-ld":
+            text = merged.serialize(format=fmt.plugin, context=dict(PREFIXES), auto_compact=True)
+        else:
+            text = merged.serialize(format=fmt.plugin)
+    if fmt.name in ("nt", "nq"):
+        lines = sorted(line for line in text.splitlines() if line.strip())
+        text = "\n".join(lines) + "\n" if lines else ""
+    return text
+
+
+def _chosen(kg: KnowledgeGraph, which: str) -> list[tuple[URIRef, Graph]]:
+    choice = which.strip().lower()
+    if choice not in GRAPH_CHOICES:
+        raise ParameterError(f"unknown graph {which!r}", "graph", GRAPH_CHOICES)
+    chosen: list[tuple[URIRef, Graph]] = []
+    if choice in ("asserted", "all"):
+        chosen.append((ASSERTED_GRAPH, kg.asserted))
+    if choice in ("inferred", "all"):
+        chosen.append((INFERRED_GRAPH, kg.inferred))
+    return chosen
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def write_atomically(path: str | PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` so that readers see the old file or the new one.
+
+    The text goes to a temporary file in the same directory, which then replaces ``path``
+    (``os.replace``); on failure the temporary file is removed and ``path`` is untouched.
+    Raises :class:`OSError` when the directory cannot be written.
+    """
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_mode(target, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _copy_mode(target: Path, tmp: str) -> None:
+    """Give the new file the old file's permissions, or the usual ones for a new file."""
+    os.chmod(tmp, replacement_mode(target, 0o666))
+
+
+def replacement_mode(target: Path, fresh: int) -> int:
+    """The permissions for what replaces ``target``: those of ``target`` if it exists, else
+    ``fresh`` less the umask (what ``open`` or ``mkdir`` would give; ``mkstemp`` and
+    ``mkdtemp`` make private files and directories)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return default_mode(fresh)
+
+
+def default_mode(fresh: int) -> int:
+    """``fresh`` less the process's umask: the permissions ``open`` or ``mkdir`` give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return fresh & ~umask

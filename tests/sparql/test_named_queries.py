@@ -1,0 +1,1236 @@
+"""The named queries (queries/*.rq): each one's exact answer on the bundled data.
+
+Expected answers come from reading the data (data/*.ttl) and the domain rules
+(ontology/rules/*.rq), not from running the queries: five activities, of which yoga,
+suspension training and Body Foundation improve a capacity the selection criterion targets
+(strength by definition for the two strength trainings, flexibility, strength and balance
+for yoga); every activity is allowed in both phases, pain-limited in the acute one,
+supports the four goals, and needs supervision and an individual assessment.
+
+Every query file must be covered by a test here (``@covers``), and every header must be
+complete: adding a query without a test or a description fails the suite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from backcare_kg import KnowledgeGraph, ParameterError
+from backcare_kg.sparql.results import Result
+from backcare_kg.storage import files
+from backcare_kg.vocab import BC, BCR
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The named queries some test below checks (filled in at import by ``@covers``).
+COVERED: set[str] = set()
+
+
+def covers(*names: str) -> Callable[[F], F]:
+    """Mark a test as checking the answers of the named queries ``names``."""
+
+    def mark(test: F) -> F:
+        COVERED.update(names)
+        return test
+
+    return mark
+
+
+# -- terms and rows ------------------------------------------------------------------------
+
+TRUE = Literal(True)
+FALSE = Literal(False)
+EXPERT_OPINION = BCR["expert-opinion"]
+ARTICLE = "Which exercise helps back pain: two experts' advice (source article)"
+EDITORS = "backcare-kg editors"
+REQUEJO = "Nestor Requejo"
+FUERTES = "Sergio Fuertes"
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def es(text: str) -> Literal:
+    return Literal(text, lang="es")
+
+
+def table(result: Result, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of a SELECT result as tuples, after checking its columns."""
+    assert result.kind == "SELECT"
+    assert result.vars == list(columns)
+    return [tuple(row[v] for v in columns) for row in result.rows]
+
+
+ACTIVITIES = {  # slug: English preferred label
+    "body-foundation": "Body Foundation",
+    "healing-swimming": "healing swimming",
+    "pilates": "Pilates",
+    "suspension-training": "suspension training",
+    "yoga": "yoga",
+}
+ALL_ACTIVITIES = sorted(ACTIVITIES)
+#: Improve strength, flexibility, balance or body stability (the selection criterion).
+RECOMMENDED = ["body-foundation", "suspension-training", "yoga"]
+GOALS = ["analgesia", "kinesiophobia-reduction", "mood-improvement", "neuromuscular-readaptation"]
+
+#: Every claim and editorial reading: English rdfs:label, exact quote, sentence positions.
+EXCERPTS: dict[str, tuple[str, str, tuple[int, ...]]] = {
+    "claim-activity-fits-the-person": (
+        "The type of pain and the person determine the ideal activity",
+        "The type of pain and the specific characteristics of the person suffering from it "
+        "determine the ideal activity for each person.",
+        (2,),
+    ),
+    "claim-bans-instill-fear": (
+        "Such bans only instill false beliefs and unnecessary fears that make the patient more "
+        "fragile",
+        "instill false beliefs in the patient and unnecessary fears that will make him more "
+        "fragile.",
+        (28,),
+    ),
+    "claim-benefits-exceed-risks": (
+        "Outside the acute phase, the benefits of sport exceed its possible risks",
+        "the benefits of sports are higher than the possible risks",
+        (7,),
+    ),
+    "claim-body-foundation-description": (
+        "Body Foundation combines functional and strength exercises to improve body biomechanics",
+        "A combination of functional and strength exercises designed to deepen understanding "
+        "and improve body biomechanics.",
+        (21,),
+    ),
+    "claim-candidate-activities": (
+        "The following activities may be interesting",
+        "the following actions may be interesting",
+        (16,),
+    ),
+    "claim-case-by-case-assessment": (
+        "A case-by-case assessment is needed before recommending specific exercises",
+        "a case-by-case assessment is necessary before recommending specific exercises for "
+        "back pain",
+        (14,),
+    ),
+    "claim-exercise-goals": (
+        "Exercise for back pain can achieve several goals",
+        "The goals that can be achieved with exercises for back pain relief are varied",
+        (8,),
+    ),
+    "claim-exercise-helps-back-pain": (
+        "Exercise helps prevent and treat back pain when done correctly",
+        "Exercise can be very helpful in preventing and treating back pain if done correctly.",
+        (1,),
+    ),
+    "claim-fuertes-hospital-department": (
+        "Sergio Fuertes is a member of the pain department of the University Hospital of Burgos",
+        "Fuertes, a member of the department of pain at the University Hospital of Brugos",
+        (25,),
+    ),
+    "claim-fuertes-profession": (
+        "Sergio Fuertes is a physical medicine and rehabilitation specialist and a member of the "
+        "Spanish Society of Pain",
+        "Sergio Fuertes, a physical medicine and rehabilitation specialist and member of the "
+        "Spanish Society for Pain (SED)",
+        (5,),
+    ),
+    "claim-goal-analgesia": (
+        "Goal: an analgesic action similar to that of some drugs",
+        "Analgesic action similar to that of some drugs.",
+        (10,),
+    ),
+    "claim-goal-kinesiophobia-reduction": (
+        "Goal: a playful tool for reducing fear of movement (kinesiophobia)",
+        "A playful tool for reducing fear of movement (kinesophobia).",
+        (11,),
+    ),
+    "claim-goal-mood-improvement": (
+        "Goal: improved mood, stress and depression",
+        "Improved mood, stress and depression, which are often associated with chronic pain "
+        "conditions.",
+        (12,),
+    ),
+    "claim-goal-neuromuscular-readaptation": (
+        "Goal: neuromuscular readaptation to improve spinal function",
+        "Neuromuscular readaptation to improve spinal function.",
+        (9,),
+    ),
+    "claim-healing-swimming-description": (
+        "Healing swimming uses educational water activities for a hygienic and preventive purpose",
+        "A program that uses educational water activities for a purely hygienic and preventive "
+        "purpose, using the physical properties that the aquatic environment provides.",
+        (23,),
+    ),
+    "claim-no-self-taught-practice": (
+        "Self-taught practice of any sport is not recommended: the benefit lies in the technique",
+        "the practice of self-study of any sport is not recommended, because the secret of "
+        "profit lies in the technique.",
+        (25,),
+    ),
+    "claim-not-an-absolute-contraindication": (
+        "Acute pain is not an absolute contraindication to exercise",
+        "this is not an absolute contraindication",
+        (7,),
+    ),
+    "claim-pain-limits-exercise-in-acute-phase": (
+        "Pain should limit exercise during the acute phase (both experts agree)",
+        "pain should limit exercise during the acute phase",
+        (5,),
+    ),
+    "claim-pilates-description": (
+        "The first activity (Pilates, in our reading) works the whole body, from the deepest "
+        "muscles to the most peripheral, with mind and body",
+        "This is a very complete physical state in which the whole body works, from the deepest "
+        "muscles to the most peripheral, and in which both the mind and the body interfere.",
+        (17,),
+    ),
+    "claim-professional-supervision": (
+        "Supervision by a professional is necessary",
+        "he considers “supervision, even if possible, by a professional” necessary",
+        (26,),
+    ),
+    "claim-requejo-membership": (
+        "Nestor Requejo is a member of the Professional College of Physiotherapists of the "
+        "Community of Madrid",
+        "Nestor Requejo, a member of the Professional College of Physiotherapists of the "
+        "Community of Madrid",
+        (3,),
+    ),
+    "claim-requejo-profession": (
+        "Nestor Requejo is a physical therapist with a degree in physical activity and sports "
+        "sciences",
+        "This physical therapist with a degree in physical activity and sports sciences",
+        (5,),
+    ),
+    "claim-selection-criterion": (
+        "Sports that allow safe exercise to improve strength, flexibility, balance and body "
+        "stability will be recommended",
+        "sports that allow safe exercise to improve strength, flexibility, balance and body "
+        "stability, coordinated with adequate breathing structure, will be recommended.",
+        (15,),
+    ),
+    "claim-stop-banning-sports": (
+        "It is time to stop banning sports culturally associated with back pain",
+        "to break the habit of banning certain sports that we have culturally associated with "
+        "back pain.",
+        (27,),
+    ),
+    "claim-suspension-training-description": (
+        "A suspension training system (named by us) uses gravity; muscle strength works against "
+        "the load of one's own body weight",
+        "A suspension training system that uses gravity. Muscle strength is manifested through "
+        "the load from your own body weight.",
+        (18, 19),
+    ),
+    "claim-training-stress-paradox": (
+        "Sport can prevent or cause pain depending on the training stress",
+        "can be preventive or painful inversely depending, among other things, on the level of "
+        "stress the athlete is subjected to.",
+        (3,),
+    ),
+    "claim-yoga-description": (
+        "The last activity (yoga, in our reading) improves flexibility, muscle strength and body "
+        "balance",
+        "Improves flexibility, muscle strength and body balance.",
+        (24,),
+    ),
+    "reading-burgos-spelling": (
+        'Editorial reading: "Brugos" is a misspelling of Burgos',
+        "Brugos",
+        (25,),
+    ),
+    "reading-chronic-phase": (
+        'Editorial reading: "if we exclude this" means outside the acute phase, that is, the '
+        "chronic phase",
+        "But if we exclude this",
+        (7,),
+    ),
+    "reading-evidence-level": (
+        "Editorial reading: every claim of the source is expert opinion",
+        "Experts emphasize",
+        (14,),
+    ),
+    "reading-experts-are-the-two": (
+        'Editorial reading: "Experts" are the two experts the article quotes',
+        "Experts emphasize",
+        (14,),
+    ),
+    "reading-kinesiophobia-spelling": (
+        'Editorial reading: "kinesophobia" is a misspelling of kinesiophobia',
+        "kinesophobia",
+        (11,),
+    ),
+    "reading-pilates-heading": (
+        "Editorial reading: the lost heading of the first activity is Pilates",
+        "This is a very complete physical state in which the whole body works, from the deepest "
+        "muscles to the most peripheral, and in which both the mind and the body interfere.",
+        (17,),
+    ),
+    "reading-requejo-spelling": (
+        'Editorial reading: "Rekejo" is a misspelling of Requejo',
+        "Rekejo",
+        (27,),
+    ),
+    "reading-safe-exercise": (
+        'Editorial reading: the criterion\'s "safe exercise" is met by professional supervision',
+        "allow safe exercise",
+        (15,),
+    ),
+    "reading-stray-markup": (
+        'Editorial reading: "p>" is debris of HTML markup, not text',
+        "p>",
+        (4,),
+    ),
+    "reading-strength-training": (
+        "Editorial reading: Body Foundation and suspension training are strength training, and "
+        "so improve strength",
+        "A combination of functional and strength exercises",
+        (21,),
+    ),
+    "reading-suspension-training-heading": (
+        "Editorial reading: the lost heading of the second activity is suspension training (TRX)",
+        "A suspension training system that uses gravity.",
+        (18,),
+    ),
+    "reading-yoga-heading": (
+        "Editorial reading: the lost heading of the last activity is yoga",
+        "Improves flexibility, muscle strength and body balance.",
+        (24,),
+    ),
+}
+
+#: Who each claim is attributed to (bc:statedBy, else prov:wasAttributedTo the article).
+STATED_BY = {
+    "claim-pain-limits-exercise-in-acute-phase": {REQUEJO, FUERTES},
+    "claim-case-by-case-assessment": {REQUEJO, FUERTES},
+    "claim-selection-criterion": {FUERTES},
+    "claim-no-self-taught-practice": {FUERTES},
+    "claim-professional-supervision": {FUERTES},
+    "claim-training-stress-paradox": {REQUEJO},
+    "claim-stop-banning-sports": {REQUEJO},
+    "claim-bans-instill-fear": {REQUEJO},
+}
+RECOMMENDATIONS = {
+    "claim-pain-limits-exercise-in-acute-phase",
+    "claim-case-by-case-assessment",
+    "claim-selection-criterion",
+    "claim-no-self-taught-practice",
+    "claim-professional-supervision",
+    "claim-stop-banning-sports",
+}
+#: The claims every activity is bc:justifiedBy (one per domain rule that uses a claim).
+JUSTIFYING_EVERY_ACTIVITY = [
+    "claim-benefits-exceed-risks",
+    "claim-case-by-case-assessment",
+    "claim-exercise-goals",
+    "claim-pain-limits-exercise-in-acute-phase",
+    "claim-professional-supervision",
+]
+
+
+def quote(slug: str) -> Literal:
+    return en(EXCERPTS[slug][1])
+
+
+def excerpt_label(slug: str) -> Literal:
+    return en(EXCERPTS[slug][0])
+
+
+def activity_row(slug: str) -> tuple[Any, ...]:
+    return (BCR[slug], en(ACTIVITIES[slug]), TRUE if slug in RECOMMENDED else FALSE)
+
+
+def sentence_text(kg: KnowledgeGraph, position: int) -> Literal:
+    text = kg.asserted.value(BCR[f"source-article-sentence-{position}"], BC.text)
+    assert isinstance(text, Literal)
+    return text
+
+
+def note(kg: KnowledgeGraph, slug: str) -> Literal:
+    value = kg.asserted.value(BCR[slug], SKOS.editorialNote)
+    assert isinstance(value, Literal)
+    return value
+
+
+# -- activities: the flagship ----------------------------------------------------------------
+
+ACTIVITY_COLUMNS = ["activity", "activityLabel", "recommended"]
+
+
+@covers("activities")
+def test_flagship_balance_in_the_chronic_phase_is_yoga(kg: KnowledgeGraph) -> None:
+    result = kg.run("activities", capacity="balance", phase="chronic-phase")
+    assert table(result, ACTIVITY_COLUMNS) == [(BCR.yoga, en("yoga"), TRUE)]
+
+
+@pytest.mark.parametrize(
+    ("improves", "phase"),
+    [
+        ("balance", "chronic"),
+        ("equilibrio", "fase crónica"),
+        ("bcr:balance", "bcr:chronic-phase"),
+        (BCR.balance, BCR["chronic-phase"]),
+    ],
+)
+def test_flagship_helper_in_words_and_iris(kg: KnowledgeGraph, improves: Any, phase: Any) -> None:
+    result = kg.activities(improves=improves, phase=phase)
+    assert [row["activity"] for row in result.rows] == [BCR.yoga]
+
+
+@covers("activities")
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ALL_ACTIVITIES),
+        ({"capacity": "strength"}, RECOMMENDED),
+        ({"capacity": "flexibility"}, ["yoga"]),
+        ({"capacity": "biomechanics"}, ["body-foundation"]),
+        ({"capacity": "body-stability"}, []),  # targeted, but no activity improves it
+        ({"capacity": "breathing"}, []),
+        ({"phase": "acute-phase"}, ALL_ACTIVITIES),  # pain-limited is still allowed
+        ({"phase": "chronic-phase"}, ALL_ACTIVITIES),
+        ({"goal": "analgesia"}, ALL_ACTIVITIES),
+        (
+            {"capacity": "strength", "phase": "acute-phase", "goal": "kinesiophobia-reduction"},
+            RECOMMENDED,
+        ),
+    ],
+)
+def test_activities_filters(
+    kg: KnowledgeGraph, params: dict[str, str], expected: list[str]
+) -> None:
+    result = kg.run("activities", **params)
+    assert table(result, ACTIVITY_COLUMNS) == [activity_row(s) for s in expected]
+
+
+@covers("activities-by-capacity")
+@pytest.mark.parametrize(
+    ("capacity", "expected"),
+    [
+        # Both strength trainings improve strength as bc:StrengthTraining (inferred, see
+        # bcr:reading-strength-training); their descriptions are about strength too.
+        (
+            "strength",
+            [
+                ("body-foundation", "claim-body-foundation-description"),
+                ("suspension-training", "claim-suspension-training-description"),
+                ("yoga", "claim-yoga-description"),
+            ],
+        ),
+        ("balance", [("yoga", "claim-yoga-description")]),
+        ("flexibility", [("yoga", "claim-yoga-description")]),
+        ("biomechanics", [("body-foundation", "claim-body-foundation-description")]),
+        ("body-stability", []),
+        ("breathing", []),
+    ],
+)
+def test_activities_by_capacity(
+    kg: KnowledgeGraph, capacity: str, expected: list[tuple[str, str | None]]
+) -> None:
+    result = kg.run("activities-by-capacity", capacity=capacity)
+    assert table(result, ["activity", "activityLabel", "recommended", "claim", "quote"]) == [
+        (*activity_row(a), BCR[c] if c else None, quote(c) if c else None) for a, c in expected
+    ]
+
+
+@covers("activities-by-goal")
+@pytest.mark.parametrize("goal", GOALS)
+def test_activities_by_goal(kg: KnowledgeGraph, goal: str) -> None:
+    result = kg.run("activities-by-goal", goal=goal)
+    assert table(result, ["activity", "activityLabel", "claim", "quote"]) == [
+        (BCR[a], en(ACTIVITIES[a]), BCR["claim-exercise-goals"], quote("claim-exercise-goals"))
+        for a in ALL_ACTIVITIES
+    ]
+
+
+@covers("activities-by-phase")
+@pytest.mark.parametrize(
+    ("phase", "how", "claim"),
+    [
+        (
+            "chronic-phase",
+            lambda a: "recommended" if a in RECOMMENDED else "allowed",
+            "claim-benefits-exceed-risks",
+        ),
+        ("acute-phase", lambda a: "pain-limited", "claim-pain-limits-exercise-in-acute-phase"),
+    ],
+)
+def test_activities_by_phase(
+    kg: KnowledgeGraph, phase: str, how: Callable[[str], str], claim: str
+) -> None:
+    result = kg.run("activities-by-phase", phase=phase)
+    assert table(result, ["activity", "activityLabel", "how", "claim", "quote"]) == [
+        (BCR[a], en(ACTIVITIES[a]), Literal(how(a)), BCR[claim], quote(claim))
+        for a in ALL_ACTIVITIES
+    ]
+
+
+@covers("recommended-activities")
+def test_recommended_activities(kg: KnowledgeGraph) -> None:
+    criterion = "claim-selection-criterion"
+    expected = [
+        ("body-foundation", "strength"),
+        ("suspension-training", "strength"),
+        ("yoga", "balance"),
+        ("yoga", "flexibility"),
+        ("yoga", "strength"),
+    ]
+    result = kg.run("recommended-activities")
+    assert table(
+        result,
+        [
+            "activity",
+            "activityLabel",
+            "capacity",
+            "capacityLabel",
+            "claim",
+            "quote",
+            "expert",
+            "expertLabel",
+        ],
+    ) == [
+        (
+            BCR[a],
+            en(ACTIVITIES[a]),
+            BCR[c],
+            en(c),
+            BCR[criterion],
+            quote(criterion),
+            BCR["sergio-fuertes"],
+            en(FUERTES),
+        )
+        for a, c in expected
+    ]
+
+
+@covers("capacities")
+def test_capacities(kg: KnowledgeGraph) -> None:
+    expected = [
+        ("balance", "balance", TRUE, "yoga"),
+        ("biomechanics", "biomechanics", FALSE, "body-foundation"),
+        ("body-stability", "body stability", TRUE, None),
+        ("breathing", "breathing", FALSE, None),  # the claim is about it, does not target it
+        ("flexibility", "flexibility", TRUE, "yoga"),
+        ("strength", "strength", TRUE, "body-foundation"),
+        ("strength", "strength", TRUE, "suspension-training"),
+        ("strength", "strength", TRUE, "yoga"),
+    ]
+    result = kg.run("capacities")
+    assert table(
+        result, ["capacity", "capacityLabel", "targeted", "activity", "activityLabel"]
+    ) == [
+        (BCR[c], en(label), targeted, BCR[a] if a else None, en(ACTIVITIES[a]) if a else None)
+        for c, label, targeted, a in expected
+    ]
+
+
+@covers("supervision-and-assessment")
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, ALL_ACTIVITIES),
+        ({"activity": "yoga"}, ["yoga"]),
+        ({"activity": "natación terapéutica"}, ["healing-swimming"]),
+    ],
+)
+def test_supervision_and_assessment(
+    kg: KnowledgeGraph, params: dict[str, str], expected: list[str]
+) -> None:
+    supervision, assessment = "claim-professional-supervision", "claim-case-by-case-assessment"
+    result = kg.run("supervision-and-assessment", **params)
+    assert table(
+        result,
+        [
+            "activity",
+            "activityLabel",
+            "requiresSupervision",
+            "supervisionClaim",
+            "supervisionQuote",
+            "requiresIndividualAssessment",
+            "assessmentClaim",
+            "assessmentQuote",
+        ],
+    ) == [
+        (
+            BCR[a],
+            en(ACTIVITIES[a]),
+            TRUE,
+            BCR[supervision],
+            quote(supervision),
+            TRUE,
+            BCR[assessment],
+            quote(assessment),
+        )
+        for a in expected
+    ]
+
+
+@covers("contraindications-by-phase")
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({}, True),
+        ({"phase": "acute-phase"}, True),
+        ({"phase": "fase aguda"}, True),
+        ({"phase": "chronic-phase"}, False),
+    ],
+)
+def test_contraindications_by_phase(
+    kg: KnowledgeGraph, params: dict[str, str], found: bool
+) -> None:
+    result = kg.run("contraindications-by-phase", **params)
+    expected = [
+        (
+            BCR["acute-pain"],
+            en("acute pain"),
+            Literal("relative"),
+            BCR["acute-phase"],
+            en("acute phase"),
+            Literal(len(ACTIVITIES)),
+        )
+    ]
+    assert table(
+        result,
+        ["contraindication", "contraindicationLabel", "kind", "phase", "phaseLabel", "activities"],
+    ) == (expected if found else [])
+
+
+# -- goals -----------------------------------------------------------------------------------
+
+
+@covers("goals")
+def test_goals(kg: KnowledgeGraph) -> None:
+    goals = {
+        "analgesia": (
+            "analgesia",
+            "An analgesic action similar to that of some drugs.",
+            "claim-goal-analgesia",
+        ),
+        "kinesiophobia-reduction": (
+            "kinesiophobia reduction",
+            "Reducing fear of movement, through exercise as a playful tool.",
+            "claim-goal-kinesiophobia-reduction",
+        ),
+        "mood-improvement": (
+            "mood improvement",
+            "Improved mood, stress and depression, often associated with chronic pain.",
+            "claim-goal-mood-improvement",
+        ),
+        "neuromuscular-readaptation": (
+            "neuromuscular readaptation",
+            "Neuromuscular readaptation to improve spinal function.",
+            "claim-goal-neuromuscular-readaptation",
+        ),
+    }
+    expected = []
+    for goal in GOALS:
+        label, definition, item = goals[goal]
+        for claim in ("claim-exercise-goals", item):  # sentence 8 introduces the list
+            expected.append(
+                (
+                    BCR[goal],
+                    en(label),
+                    en(definition),
+                    Literal(len(ACTIVITIES)),
+                    BCR[claim],
+                    quote(claim),
+                    Literal(EXCERPTS[claim][2][0]),
+                )
+            )
+    result = kg.run("goals")
+    assert (
+        table(
+            result, ["goal", "goalLabel", "definition", "activities", "claim", "quote", "sentence"]
+        )
+        == expected
+    )
+
+
+# -- experts ---------------------------------------------------------------------------------
+
+
+@covers("experts")
+def test_experts_with_affiliations_inferred_through_the_pain_department(
+    kg: KnowledgeGraph,
+) -> None:
+    requejo = (BCR["nestor-requejo"], en(REQUEJO), BCR.physiotherapist, en("physiotherapist"))
+    fuertes = (
+        BCR["sergio-fuertes"],
+        en(FUERTES),
+        BCR["physical-medicine-and-rehabilitation-specialist"],
+        en("physical medicine and rehabilitation specialist"),
+    )
+    department = (
+        BCR["burgos-pain-department"],
+        en("Pain Department of the University Hospital of Burgos"),
+    )
+    result = kg.run("experts")
+    assert table(
+        result,
+        [
+            "expert",
+            "expertLabel",
+            "profession",
+            "professionLabel",
+            "organization",
+            "organizationLabel",
+            "via",
+            "viaLabel",
+        ],
+    ) == [
+        (
+            *requejo,
+            BCR["college-of-physiotherapists-of-madrid"],
+            en("Professional College of Physiotherapists of the Community of Madrid"),
+            None,
+            None,
+        ),
+        (*fuertes, *department, None, None),
+        (*fuertes, BCR["spanish-society-of-pain"], en("Spanish Society of Pain"), None, None),
+        (
+            *fuertes,
+            BCR["university-hospital-of-burgos"],
+            en("University Hospital of Burgos"),
+            *department,
+        ),
+    ]
+
+
+@covers("claims-by-expert")
+@pytest.mark.parametrize(
+    ("expert", "claims"),
+    [
+        (
+            "nestor-requejo",
+            [
+                "claim-training-stress-paradox",
+                "claim-pain-limits-exercise-in-acute-phase",
+                "claim-case-by-case-assessment",
+                "claim-stop-banning-sports",
+                "claim-bans-instill-fear",
+            ],
+        ),
+        (
+            "Sergio Fuertes",
+            [
+                "claim-pain-limits-exercise-in-acute-phase",
+                "claim-case-by-case-assessment",
+                "claim-selection-criterion",
+                "claim-no-self-taught-practice",
+                "claim-professional-supervision",
+            ],
+        ),
+        (
+            "Rekejo",
+            [
+                "claim-training-stress-paradox",
+                "claim-pain-limits-exercise-in-acute-phase",
+                "claim-case-by-case-assessment",
+                "claim-stop-banning-sports",
+                "claim-bans-instill-fear",
+            ],
+        ),  # the source's misspelling, an altLabel
+    ],
+)
+def test_claims_by_expert(kg: KnowledgeGraph, expert: str, claims: list[str]) -> None:
+    result = kg.run("claims-by-expert", expert=expert)
+    assert table(
+        result,
+        [
+            "claim",
+            "claimLabel",
+            "quote",
+            "recommendation",
+            "evidenceLevel",
+            "evidenceLevelLabel",
+            "sentence",
+        ],
+    ) == [
+        (
+            BCR[c],
+            excerpt_label(c),
+            quote(c),
+            TRUE if c in RECOMMENDATIONS else FALSE,
+            EXPERT_OPINION,
+            en("expert opinion"),
+            Literal(EXCERPTS[c][2][0]),
+        )
+        for c in claims
+    ]
+
+
+@covers("expert-agreements")
+def test_expert_agreements(kg: KnowledgeGraph) -> None:
+    pair = (BCR["nestor-requejo"], en(REQUEJO), BCR["sergio-fuertes"], en(FUERTES))
+    result = kg.run("expert-agreements")
+    assert table(
+        result, ["expert", "expertLabel", "other", "otherLabel", "claim", "quote", "sentence"]
+    ) == [
+        (*pair, BCR[c], quote(c), Literal(EXCERPTS[c][2][0]))
+        for c in ("claim-pain-limits-exercise-in-acute-phase", "claim-case-by-case-assessment")
+    ]
+
+
+# -- provenance ------------------------------------------------------------------------------
+
+PROVENANCE_COLUMNS = [
+    "kind",
+    "relation",
+    "excerpt",
+    "excerptLabel",
+    "quote",
+    "attributedTo",
+    "evidenceLevel",
+    "note",
+    "sentence",
+    "sentenceText",
+]
+
+
+def provenance_rows(
+    kg: KnowledgeGraph, about: Iterable[str], justifying: Iterable[str], readings: Iterable[str]
+) -> list[tuple[Any, ...]]:
+    """The expected rows, one per excerpt, relation and sentence, in the query's order."""
+    rows = []
+    for relation, slugs in (("about", about), ("justifies", justifying)):
+        for slug in slugs:
+            for position in EXCERPTS[slug][2]:
+                rows.append(
+                    (
+                        Literal("claim"),
+                        Literal(relation),
+                        BCR[slug],
+                        excerpt_label(slug),
+                        quote(slug),
+                        frozenset(STATED_BY.get(slug, {ARTICLE})),
+                        EXPERT_OPINION,
+                        None,
+                        Literal(position),
+                        sentence_text(kg, position),
+                    )
+                )
+    for slug in readings:
+        for position in EXCERPTS[slug][2]:
+            rows.append(
+                (
+                    Literal("editorial reading"),
+                    Literal("about"),
+                    BCR[slug],
+                    excerpt_label(slug),
+                    quote(slug),
+                    frozenset({EDITORS}),
+                    None,
+                    note(kg, slug),
+                    Literal(position),
+                    sentence_text(kg, position),
+                )
+            )
+    return sorted(rows, key=lambda r: (int(r[8]), str(r[0]), str(r[1]), str(r[2])))
+
+
+def provenance_table(result: Result) -> list[tuple[Any, ...]]:
+    """The rows, with the joined attributions as a set (GROUP_CONCAT has no fixed order)."""
+    return [
+        (*row[:5], frozenset(str(row[5]).split(", ")), *row[6:])
+        for row in table(result, PROVENANCE_COLUMNS)
+    ]
+
+
+@covers("provenance")
+@pytest.mark.parametrize(
+    ("subject", "about", "justifying", "readings"),
+    [
+        (
+            "yoga",
+            ["claim-candidate-activities", "claim-yoga-description"],
+            [*JUSTIFYING_EVERY_ACTIVITY, "claim-selection-criterion"],
+            ["reading-yoga-heading"],
+        ),
+        (
+            "suspension-training",
+            ["claim-candidate-activities", "claim-suspension-training-description"],
+            [*JUSTIFYING_EVERY_ACTIVITY, "claim-selection-criterion"],
+            ["reading-suspension-training-heading", "reading-strength-training"],
+        ),
+        (
+            "body-foundation",
+            ["claim-candidate-activities", "claim-body-foundation-description"],
+            [*JUSTIFYING_EVERY_ACTIVITY, "claim-selection-criterion"],
+            ["reading-strength-training"],
+        ),
+        (
+            "healing-swimming",
+            ["claim-candidate-activities", "claim-healing-swimming-description"],
+            JUSTIFYING_EVERY_ACTIVITY,
+            [],
+        ),
+        # about by bc:targetCapacity, a subproperty of bc:about
+        (
+            "strength",
+            [
+                "claim-selection-criterion",
+                "claim-suspension-training-description",
+                "claim-body-foundation-description",
+                "claim-yoga-description",
+            ],
+            [],
+            ["reading-strength-training"],
+        ),
+        ("educational-water-activities", ["claim-healing-swimming-description"], [], []),
+        ("chronic-phase", ["claim-benefits-exceed-risks"], [], ["reading-chronic-phase"]),
+        (
+            "acute-pain",
+            ["claim-pain-limits-exercise-in-acute-phase", "claim-not-an-absolute-contraindication"],
+            [],
+            [],
+        ),
+        (
+            "nestor-requejo",
+            ["claim-requejo-membership", "claim-requejo-profession"],
+            [],
+            ["reading-experts-are-the-two", "reading-requejo-spelling"],
+        ),
+        (
+            "sergio-fuertes",
+            ["claim-fuertes-profession", "claim-fuertes-hospital-department"],
+            [],
+            ["reading-experts-are-the-two"],
+        ),
+        ("claim-benefits-exceed-risks", [], [], ["reading-chronic-phase"]),
+        ("claim-selection-criterion", [], [], ["reading-safe-exercise"]),
+        ("source-article", [], [], ["reading-stray-markup"]),
+        ("flexibility", ["claim-selection-criterion", "claim-yoga-description"], [], []),
+        ("body-stability", ["claim-selection-criterion"], [], []),
+        # every claim's evidence level; no claim is about it, the reading that grades them is
+        ("expert-opinion", [], [], ["reading-evidence-level"]),
+    ],
+)
+def test_provenance(
+    kg: KnowledgeGraph,
+    subject: str,
+    about: list[str],
+    justifying: list[str],
+    readings: list[str],
+) -> None:
+    result = kg.run("provenance", subject=subject)
+    assert provenance_table(result) == provenance_rows(kg, about, justifying, readings)
+
+
+@covers("editorial-readings")
+def test_editorial_readings(kg: KnowledgeGraph) -> None:
+    expected = [  # (reading, about, English label of what it is about), by sentence
+        ("reading-stray-markup", "source-article", ARTICLE),
+        ("reading-chronic-phase", "chronic-phase", "chronic phase"),
+        (
+            "reading-chronic-phase",
+            "claim-benefits-exceed-risks",
+            EXCERPTS["claim-benefits-exceed-risks"][0],
+        ),
+        ("reading-kinesiophobia-spelling", "kinesiophobia-reduction", "kinesiophobia reduction"),
+        ("reading-evidence-level", "expert-opinion", "expert opinion"),
+        (
+            "reading-experts-are-the-two",
+            "claim-case-by-case-assessment",
+            EXCERPTS["claim-case-by-case-assessment"][0],
+        ),
+        ("reading-experts-are-the-two", "nestor-requejo", REQUEJO),
+        ("reading-experts-are-the-two", "sergio-fuertes", FUERTES),
+        (
+            "reading-safe-exercise",
+            "claim-professional-supervision",
+            EXCERPTS["claim-professional-supervision"][0],
+        ),
+        (
+            "reading-safe-exercise",
+            "claim-selection-criterion",
+            EXCERPTS["claim-selection-criterion"][0],
+        ),
+        ("reading-pilates-heading", "pilates", "Pilates"),
+        ("reading-suspension-training-heading", "suspension-training", "suspension training"),
+        ("reading-strength-training", "body-foundation", "Body Foundation"),
+        ("reading-strength-training", "strength", "strength"),
+        ("reading-strength-training", "suspension-training", "suspension training"),
+        ("reading-yoga-heading", "yoga", "yoga"),
+        (
+            "reading-burgos-spelling",
+            "university-hospital-of-burgos",
+            "University Hospital of Burgos",
+        ),
+        ("reading-requejo-spelling", "nestor-requejo", REQUEJO),
+    ]
+    result = kg.run("editorial-readings")
+    assert table(
+        result, ["reading", "readingLabel", "about", "aboutLabel", "note", "quote", "sentence"]
+    ) == [
+        (
+            BCR[r],
+            excerpt_label(r),
+            BCR[a],
+            en(label),
+            note(kg, r),
+            quote(r),
+            Literal(EXCERPTS[r][2][0]),
+        )
+        for r, a, label in expected
+    ]
+
+
+#: The excerpts quoting each sentence of the source (data/claims.ttl, bc:sentence).
+SENTENCE_EXCERPTS: dict[int, list[str]] = {
+    1: ["claim-exercise-helps-back-pain"],
+    2: ["claim-activity-fits-the-person"],
+    3: ["claim-requejo-membership", "claim-training-stress-paradox"],
+    4: ["reading-stray-markup"],
+    5: [
+        "claim-fuertes-profession",
+        "claim-pain-limits-exercise-in-acute-phase",
+        "claim-requejo-profession",
+    ],
+    6: [],  # heading "Goals Achievable Through Exercise"
+    7: [
+        "claim-benefits-exceed-risks",
+        "claim-not-an-absolute-contraindication",
+        "reading-chronic-phase",
+    ],
+    8: ["claim-exercise-goals"],
+    9: ["claim-goal-neuromuscular-readaptation"],
+    10: ["claim-goal-analgesia"],
+    11: ["claim-goal-kinesiophobia-reduction", "reading-kinesiophobia-spelling"],
+    12: ["claim-goal-mood-improvement"],
+    13: [],  # heading "Most Relevant Activities"
+    14: [
+        "claim-case-by-case-assessment",
+        "reading-evidence-level",
+        "reading-experts-are-the-two",
+    ],
+    15: ["claim-selection-criterion", "reading-safe-exercise"],
+    16: ["claim-candidate-activities"],
+    17: ["claim-pilates-description", "reading-pilates-heading"],
+    18: ["claim-suspension-training-description", "reading-suspension-training-heading"],
+    19: ["claim-suspension-training-description"],
+    20: [],  # heading "Body Foundation"
+    21: ["claim-body-foundation-description", "reading-strength-training"],
+    22: [],  # heading "Healing Swimming"
+    23: ["claim-healing-swimming-description"],
+    24: ["claim-yoga-description", "reading-yoga-heading"],
+    25: [
+        "claim-fuertes-hospital-department",
+        "claim-no-self-taught-practice",
+        "reading-burgos-spelling",
+    ],
+    26: ["claim-professional-supervision"],
+    27: ["claim-stop-banning-sports", "reading-requejo-spelling"],
+    28: ["claim-bans-instill-fear"],
+    29: [],
+    30: [],
+    31: [],  # the comment form of the web page
+}
+
+
+def sentence_rows(kg: KnowledgeGraph, positions: Iterable[int]) -> list[tuple[Any, ...]]:
+    rows = []
+    for position in positions:
+        sentence = BCR[f"source-article-sentence-{position}"]
+        head = (sentence, Literal(position), sentence_text(kg, position))
+        if not SENTENCE_EXCERPTS[position]:
+            rows.append((*head, None, None, None))
+        for slug in SENTENCE_EXCERPTS[position]:  # claims before readings, then by IRI
+            kind = "claim" if slug.startswith("claim-") else "editorial reading"
+            rows.append((*head, BCR[slug], Literal(kind), quote(slug)))
+    return rows
+
+
+@covers("source-sentences")
+@pytest.mark.parametrize(
+    ("params", "positions"),
+    [
+        ({}, range(1, 32)),
+        ({"position": 24}, [24]),
+        ({"position": "6"}, [6]),
+        ({"position": 32}, []),
+    ],
+)
+def test_source_sentences(
+    kg: KnowledgeGraph, params: dict[str, Any], positions: Iterable[int]
+) -> None:
+    result = kg.run("source-sentences", **params)
+    assert table(result, ["sentence", "position", "text", "excerpt", "kind", "quote"]) == (
+        sentence_rows(kg, positions)
+    )
+
+
+def test_every_excerpt_quotes_the_sentences_listed() -> None:
+    """The two tables above agree with each other (a check on the test's own data)."""
+    by_sentence = {(p, s) for p, slugs in SENTENCE_EXCERPTS.items() for s in slugs}
+    by_excerpt = {(p, s) for s, (_, _, positions) in EXCERPTS.items() for p in positions}
+    assert by_sentence == by_excerpt
+
+
+# -- labels and descriptions -----------------------------------------------------------------
+
+
+def expected_labels(kg: KnowledgeGraph, lang: str) -> list[tuple[URIRef, Literal]]:
+    """Each bc:/bcr: IRI's skos:prefLabel in ``lang``, else its rdfs:label in ``lang``."""
+    labels: dict[URIRef, list[Literal]] = {}
+    for prop in (SKOS.prefLabel, RDFS.label):
+        for s, o in kg.graph.subject_objects(prop):
+            if not (isinstance(s, URIRef) and isinstance(o, Literal) and o.language == lang):
+                continue
+            if not (str(s).startswith(str(BC)) or str(s).startswith(str(BCR))):
+                continue
+            if prop == SKOS.prefLabel or s not in labels:
+                labels.setdefault(s, []).append(o)
+    return sorted({(s, o) for s, os in labels.items() for o in os})
+
+
+@covers("labels")
+def test_labels_default_to_spanish(kg: KnowledgeGraph) -> None:
+    rows = table(kg.run("labels"), ["resource", "label"])
+    assert rows == expected_labels(kg, "es")
+    for pinned in [
+        (BC.Activity, es("actividad")),
+        (BCR.balance, es("equilibrio")),
+        (BCR["chronic-phase"], es("fase crónica")),
+        (BCR["kinesiophobia-reduction"], es("reducción de la kinesiofobia")),
+        (
+            BCR["claim-yoga-description"],
+            es(
+                "La última actividad (yoga, según nuestra lectura) mejora la flexibilidad, "
+                "la fuerza muscular y el equilibrio corporal"
+            ),
+        ),
+    ]:
+        assert pinned in rows
+    assert len({r for r, _ in rows}) == len(rows)  # one label per resource
+
+
+@covers("labels")
+def test_labels_every_resource_in_both_languages(kg: KnowledgeGraph) -> None:
+    english = table(kg.run("labels", lang="en"), ["resource", "label"])
+    assert english == expected_labels(kg, "en")
+    spanish = table(kg.run("labels", lang="es"), ["resource", "label"])
+    assert [r for r, _ in english] == [r for r, _ in spanish]
+    assert len(english) > 150  # every term, entity, claim, reading and sentence
+
+
+@covers("labels")
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"resource": "balance"}, [(BCR.balance, es("equilibrio"))]),
+        ({"resource": "balance", "lang": "en"}, [(BCR.balance, en("balance"))]),
+        ({"resource": "bc:Activity"}, [(BC.Activity, es("actividad"))]),
+        ({"resource": "Rekejo", "lang": "en"}, [(BCR["nestor-requejo"], en(REQUEJO))]),
+        ({"resource": "balance", "lang": "fr"}, []),
+    ],
+)
+def test_labels_of_one_resource(
+    kg: KnowledgeGraph, params: dict[str, str], expected: list[tuple[URIRef, Literal]]
+) -> None:
+    assert table(kg.run("labels", **params), ["resource", "label"]) == expected
+
+
+@covers("describe")
+@pytest.mark.parametrize("resource", ["yoga", "chronic-phase", "bc:Activity"])
+def test_describe(kg: KnowledgeGraph, resource: str) -> None:
+    iri = kg.resolve(resource)
+    result = kg.run("describe", resource=resource)
+    assert result.kind == "DESCRIBE" and result.graph is not None
+    described = set(result.graph)
+    # Every triple about the resource, asserted and inferred; the rest only for blank nodes.
+    assert {t for t in described if t[0] == iri} == set(kg.graph.triples((iri, None, None)))
+    assert all(s == iri or isinstance(s, BNode) for s, _, _ in described)
+
+
+def test_describe_includes_inferences(kg: KnowledgeGraph) -> None:
+    graph = kg.run("describe", resource="yoga").graph
+    assert graph is not None
+    for triple in [
+        (BCR.yoga, RDF.type, BC.RecommendedActivity),
+        (BCR.yoga, BC.recommendedInPhase, BCR["chronic-phase"]),
+        (BCR.yoga, BC.allowedInPhase, BCR["acute-phase"]),
+        (BCR.yoga, BC.painLimitedInPhase, BCR["acute-phase"]),
+        (BCR.yoga, BC.supportsGoal, BCR.analgesia),
+        (BCR.yoga, BC.requiresSupervision, TRUE),
+        (BCR.yoga, BC.justifiedBy, BCR["claim-selection-criterion"]),
+    ]:
+        assert triple in graph
+
+
+# -- the files themselves --------------------------------------------------------------------
+
+QUERY_FILES = files.query_files()
+QUERY_NAMES = [p.stem for p in QUERY_FILES]
+#: IRI parameters that take any resource, so declare no class.
+ANY_RESOURCE = {("describe", "resource"), ("labels", "resource"), ("provenance", "subject")}
+
+
+def test_every_query_file_is_tested() -> None:
+    assert len(QUERY_NAMES) >= 13
+    assert sorted(set(QUERY_NAMES) - COVERED) == [], "named queries without an answer test"
+    assert sorted(COVERED - set(QUERY_NAMES)) == [], "tests of named queries that do not exist"
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_names_are_kebab_case(name: str) -> None:
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)*", name)
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_header_is_complete(kg: KnowledgeGraph, name: str) -> None:
+    query = kg.named_queries[name]
+    assert query.summary and query.description and query.tags
+    for p in query.parameters:
+        assert p.description, f"{name}: parameter {p.name} has no description"
+        assert p.example is not None, f"{name}: parameter {p.name} has no example"
+        if p.type == "iri" and (name, p.name) not in ANY_RESOURCE:
+            assert p.cls is not None, f"{name}: parameter {p.name} declares no class"
+        if p.cls is not None:
+            assert p.cls.startswith(str(BC))
+            assert (p.cls, RDF.type, OWL.Class) in kg.asserted, f"{p.cls} is not in the ontology"
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_examples_answer_something(kg: KnowledgeGraph, name: str) -> None:
+    query = kg.named_queries[name]
+    params = {p.name: p.example for p in query.parameters}
+    for p in query.parameters:
+        if p.cls is not None:  # the example is an instance of the declared class
+            assert p.example is not None
+            assert (kg.resolve(p.example, p.cls), RDF.type, p.cls) in kg.graph
+    result = kg.run(name, **params)
+    if result.kind == "SELECT":
+        assert result.rows
+    else:
+        assert result.graph is not None and len(result.graph) > 0
+
+
+@pytest.mark.parametrize("name", QUERY_NAMES)
+def test_run_without_parameters(kg: KnowledgeGraph, name: str) -> None:
+    """A query with no required parameter answers without any; otherwise the call fails."""
+    if any(p.required for p in kg.named_queries[name].parameters):
+        with pytest.raises(ParameterError):
+            kg.run(name)
+    else:
+        assert kg.run(name).rows
+
+
+_PREFIXED_NAME = re.compile(r"(?<![\w:/#<.-])([A-Za-z][\w-]*):(?=[A-Za-z_])")
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=QUERY_NAMES)
+def test_prefixes_are_declared(path: Path) -> None:
+    """Each file runs on any SPARQL engine, without the library's predeclared prefixes."""
+    text = path.read_text(encoding="utf-8")
+    body = re.sub(r"#.*", "", text)
+    body = re.sub(r"<[^>\s]*>", "", body)
+    body = re.sub(r'"[^"\n]*"', '""', body)
+    declared = set(re.findall(r"PREFIX\s+([\w-]*):", body, flags=re.I))
+    used = set(_PREFIXED_NAME.findall(re.sub(r"PREFIX\s+[\w-]*:", "", body, flags=re.I)))
+    assert used <= declared, f"undeclared prefixes: {sorted(used - declared)}"
