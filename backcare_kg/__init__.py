@@ -53,3 +53,8 @@ def __getattr__(name: str) -> Any:
 
         return Result
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the lazily imported ones included."""
+    return sorted(set(globals()) | set(__all__))

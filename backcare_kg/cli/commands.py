@@ -314,8 +314,9 @@ def cmd_activities(args: argparse.Namespace) -> int:
 
 
 def _fast(args: argparse.Namespace, ask: Callable[[FastGraph], Result]) -> Result | None:
-    """The answer from the snapshot of the materialized graph (:mod:`.fast`), when the
-    options allow it and one is there; None when the normal path must answer."""
+    """The answer from the snapshot of the materialized graph
+    (:mod:`backcare_kg.storage.snapshot`), when the options allow it and one is there; None
+    when the normal path must answer."""
     if (args.store or args.endpoint or args.extra or args.no_inference
             or args.engine != "oxigraph" or getattr(args, "lang", None)):
         return None

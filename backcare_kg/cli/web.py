@@ -1,4 +1,5 @@
-"""The ``serve`` and ``publish`` subcommands: the graph on the web (see :mod:`.server`)."""
+"""The ``serve`` and ``publish`` subcommands: the graph on the web (see :mod:`backcare_kg.server`
+and :mod:`backcare_kg.publish`)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """The ASGI application behind ``backcare-kg serve``: routes, limits, logging.
 
-Each concern has its module and contributes its routes: :mod:`.sparql` (the SPARQL 1.1
-Protocol at ``/sparql``), :mod:`.api` (named queries at ``/queries``), :mod:`.linked_data`
-(every IRI of the dataset, content-negotiated), :mod:`.explain_page` (why a statement holds,
-at ``/explain``) and :mod:`.pages` (the home page and the other pages for people). This
-module wires them together with what every request gets:
+Each concern has its module in :mod:`.routes` and contributes its routes: ``sparql`` (the
+SPARQL 1.1 Protocol at ``/sparql``), ``api`` (named queries at ``/queries``),
+``linked_data`` (every IRI of the dataset, content-negotiated), ``explain`` (why a statement
+holds, at ``/explain``) and ``home`` (the home page and the static files). They share a
+:class:`~backcare_kg.server.state.ServerState`. This module wires them together with what
+every request gets:
 
 - a request body limit (413), checked on the declared length and on what arrives;
 - CORS on the SPARQL endpoint and the named-query API, so browser tools can use them;

@@ -1,4 +1,4 @@
-"""The SPARQL the server's pages run, kept in files (``server/queries/*.rq``).
+"""The SPARQL the server's pages run, kept in files (``web/queries/*.rq``).
 
 Values are bound as RDF terms (``kg.query(text, subject=iri)``), never pasted into the text.
 """
@@ -11,5 +11,5 @@ from importlib import resources
 
 @functools.cache
 def query_text(name: str) -> str:
-    """The text of ``server/queries/<name>.rq``."""
+    """The text of ``web/queries/<name>.rq``."""
     return (resources.files("backcare_kg.web") / "queries" / f"{name}.rq").read_text("utf-8")

@@ -1,4 +1,4 @@
-"""The HTML templates (``server/templates/``, Jinja2) and static files (``server/static/``)."""
+"""The HTML templates (``web/templates/``, Jinja2) and static files (``web/static/``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 static files (``/static/…``). The home page is also the dataset's landing page: a client
 asking for RDF gets the VoID/DCAT description there.
 
-The page itself is :func:`.html_pages.home_page`, a plain function the publisher calls too.
+The page itself is :func:`backcare_kg.web.pages.home_page`, a plain function the publisher
+calls too.
 """
 
 from __future__ import annotations
