@@ -432,7 +432,7 @@ def test_swap_failure_restores_the_old_site(tmp_path: Path,
             raise OSError(28, "No space left on device")
         real_rename(source, destination)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(atomic.os, "rename", rename)
+    monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(DataError, match=r"site: cannot put the site in place: No space left"):
         directory.swap_into_place(staged, target)
     assert (target / "index.html").read_text() == "old" and leftovers(target) == []

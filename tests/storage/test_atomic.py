@@ -42,7 +42,7 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path,
     def fail(source: object, destination: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(atomic.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="No space left"):
         write_atomically(target, "new")
     assert target.read_text() == "old" and os.listdir(tmp_path) == ["out.txt"]
