@@ -26,7 +26,6 @@ from support.live_server import LiveServer
 from backcare_kg import KnowledgeGraph
 from backcare_kg.errors import DataError, ParameterError
 from backcare_kg.publish import MANIFEST, PublishReport, directory, publish, read_manifest
-from backcare_kg.publish.rewrite_rules import kinds, simulate
 from backcare_kg.server import PUBLIC_BASE
 from backcare_kg.server.negotiation import best_media_type
 from backcare_kg.storage import atomic
@@ -312,11 +311,13 @@ def test_htaccess_negotiates_as_the_server(site: Path, kg: KnowledgeGraph,
         assert chosen == f"{path}.{expected}", (path, accept)
 
 
-def test_rules_document_their_approximation() -> None:
-    resources = kinds()[0]
+def test_rules_document_their_approximation(site: Path) -> None:
+    text = (site / ".htaccess").read_text("utf-8")
     header = "application/ld+json;q=0.9, text/turtle;q=0.5"
-    assert simulate(resources, header) == "ttl" and server_choice(header, True) == "jsonld"
-    assert simulate(resources, "image/png") == "html" and server_choice("image/png", True) is None
+    assert htaccess_choice(text, "resource/yoga", header) == "resource/yoga.ttl"
+    assert server_choice(header, True) == "jsonld"
+    assert htaccess_choice(text, "resource/yoga", "image/png") == "resource/yoga.html"
+    assert server_choice("image/png", True) is None
 
 
 def test_htaccess_serves_every_variant_with_its_type(site: Path) -> None:
