@@ -382,7 +382,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``export``: the chosen graph(s) as RDF, to stdout or atomically to ``--output``."""
-    from backcare_kg.storage.export import serialize, write_atomically
+    from backcare_kg.storage.atomic import write_atomically
+    from backcare_kg.storage.export import serialize
 
     if args.graph == "inferred" and args.no_inference:
         raise ParameterError("the inferred graph needs inference: drop --no-inference",

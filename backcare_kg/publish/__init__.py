@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from backcare_kg.errors import DataError, ParameterError
+from backcare_kg import urls
+from backcare_kg.errors import DataError
 from backcare_kg.publish.directory import (
     GENERATOR,
     MANIFEST,
@@ -85,20 +85,10 @@ def _size(count: int) -> str:
 
 
 def check_url(value: str | None, option: str) -> str | None:
-    """``value`` if it is an absolute http(s) URL without query or fragment (None stays
-    None); raises :class:`ParameterError` naming ``option`` otherwise."""
-    if value is None:
-        return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ParameterError(f"expected an http:// or https:// URL, not {value!r}", option)
-    if parts.query or parts.fragment:
-        raise ParameterError(f"expected a URL without ?query or #fragment, not {value!r}",
-                             option)
-    if any(c.isspace() or c in "\"'<>\\$%" for c in value.strip()):
-        raise ParameterError(f"the URL {value!r} holds a space, a quote, a backslash, $ or % "
-                             "(which the .htaccess files cannot hold)", option)
-    return value.strip()
+    """``value`` if it is an absolute http(s) URL without query or fragment that the
+    ``.htaccess`` files can hold (None stays None); raises :class:`ParameterError` naming
+    ``option`` otherwise (see :func:`backcare_kg.urls.check_url`)."""
+    return urls.check_url(value, option, htaccess=True)
 
 
 def publish(kg: KnowledgeGraph, out: str | os.PathLike[str], *, base_url: str | None = None,

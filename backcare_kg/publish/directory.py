@@ -1,10 +1,9 @@
 """Replacing a site directory at once: build beside it, then swap.
 
-A site is written into a temporary directory next to its target (same file system), which
-then takes the target's place by ``rename``: on Linux in one step (``renameat2`` with
-``RENAME_EXCHANGE``), elsewhere in two (the old site aside, the new one in, the old one
-removed). Readers see the old site or the new one; a failure leaves the old one as it was
-and removes the temporary directory.
+A site is written into a temporary directory next to its target, which then takes the
+target's place (:func:`backcare_kg.storage.atomic.swap_directory`). Readers see the old
+site or the new one; a failure leaves the old one as it was and removes the temporary
+directory.
 
 Only a previous site (a directory holding :data:`MANIFEST` written by backcare-kg) or an
 empty directory is replaced: anything else is refused, naming the path.
@@ -13,17 +12,14 @@ empty directory is replaced: anything else is refused, naming the path.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from backcare_kg.errors import DataError, ParameterError
-from backcare_kg.storage.export import replacement_mode
+from backcare_kg.storage.atomic import directory_beside, found_at, replacement_mode, swap_directory
 
 #: The file that marks a directory as a site written by backcare-kg (and describes it).
 MANIFEST = "backcare-kg-site.json"
@@ -31,22 +27,20 @@ MANIFEST = "backcare-kg-site.json"
 #: The ``generator`` a manifest names.
 GENERATOR = "backcare-kg"
 
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
 
 def check_target(out: str | os.PathLike[str]) -> Path:
     """The absolute path of the site directory ``out`` (symbolic links resolved), after
     checking that it may be written: it does not exist, is empty, or holds a previous site.
     Raises :class:`ParameterError` saying why not."""
     target = Path(out).expanduser().resolve()
-    if target.exists() and not target.is_dir():
+    found = found_at(target)
+    if found == "not a directory":
         raise ParameterError(f"{target} is a file, not a directory: choose a directory for "
                              "the site", "out")
     if target.parent == target:
         raise ParameterError(f"{target} is the root of the file system: choose a directory "
                              "for the site", "out")
-    if target.is_dir() and any(target.iterdir()):
+    if found == "directory":
         problem = _not_a_site(target)
         if problem:
             raise ParameterError(f"{target} is not empty and {problem}: it is not replaced; "
@@ -73,8 +67,7 @@ def staging(target: Path) -> Iterator[Path]:
     """A new, empty directory beside ``target`` to build the site in; removed if the block
     fails, else left for :func:`swap_into_place`."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.publish-", dir=target.parent))
+        staged = directory_beside(target, "publish")
     except OSError as e:
         raise DataError(f"cannot write the site beside it: {e.strerror or e}",
                         path=str(target)) from e
@@ -90,23 +83,13 @@ def swap_into_place(staged: Path, target: Path) -> bool:
     the usual ones for a new directory), removing what was there; whether that was a
     previous site. On failure ``staged`` is removed and ``target`` is as it was."""
     try:
-        _permissions(staged, target)
-        if not target.exists():
-            os.rename(staged, target)
-            return False
-        check_target(target)  # still a site or empty (the build took a while)
-        previous = (target / MANIFEST).is_file()
-        if _exchange(staged, target):
-            old = staged
-        else:
-            old = staged.with_name(staged.name.replace(".publish-", ".old-"))
-            os.rename(target, old)
-            try:
-                os.rename(staged, target)
-            except BaseException:
-                os.rename(old, target)
-                raise
-        shutil.rmtree(old, ignore_errors=True)
+        # mkdtemp makes a private directory; a site must be readable by a web server
+        os.chmod(staged, replacement_mode(target, 0o777))
+        previous = False
+        if target.exists():
+            check_target(target)  # still a site or empty (the build took a while)
+            previous = (target / MANIFEST).is_file()
+        swap_directory(staged, target)
         return previous
     except OSError as e:
         shutil.rmtree(staged, ignore_errors=True)
@@ -115,23 +98,3 @@ def swap_into_place(staged: Path, target: Path) -> bool:
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
-
-
-def _permissions(staged: Path, target: Path) -> None:
-    """``mkdtemp`` makes a private directory; a site must be readable by a web server."""
-    os.chmod(staged, replacement_mode(target, 0o777))
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2``); False where it is not available."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
-                       _RENAME_EXCHANGE)
-    return bool(result == 0)

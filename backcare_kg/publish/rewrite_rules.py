@@ -17,7 +17,6 @@ can:
 :class:`Rule` is one rule; :func:`rules` the rules of one kind of document, which the
 ``.htaccess`` templates render twice: as rewrites to the file in the site itself, and as
 303 redirects from ``https://w3id.org/backcare-kg/`` to where the site is hosted.
-:func:`simulate` applies the rules in Python (for the tests, and to document them).
 """
 
 from __future__ import annotations
@@ -104,16 +103,3 @@ def rules(kind: DocumentKind) -> list[Rule]:
               for types, extension in offered]
     found.append(Rule(None, default, "anything else, or no Accept header"))
     return found
-
-
-def simulate(kind: DocumentKind, accept: str | None) -> str:
-    """The extension the rules of ``kind`` choose for ``accept`` (as Apache would)."""
-    for rule in rules(kind):
-        if rule.condition is None or re.search(rule.condition, accept or "", re.IGNORECASE):
-            return rule.extension
-    raise AssertionError("the last rule always matches")
-
-
-def kind_of(path: str) -> DocumentKind | None:
-    """The kind of the document at ``path`` (below the site's root, no extension)."""
-    return next((k for k in kinds() if re.fullmatch(k.paths, path)), None)

@@ -149,11 +149,6 @@ NOISE: tuple[NoiseFilter, ...] = (
 )
 
 
-def noise_kind(triple: Triple) -> str | None:
-    """The name of the first :data:`NOISE` filter that ``triple`` matches, else None."""
-    return next((f.name for f in NOISE if f.test(triple)), None)
-
-
 def is_noise(triple: Triple) -> bool:
     """Whether ``triple`` is owlrl noise rather than an entailment about our data."""
     return any(f.test(triple) for f in NOISE)

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyparsing import ParseBaseException
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node, Variable
@@ -160,27 +160,6 @@ def load_rule(path: Path) -> Rule:
         description=header.get("description", ""),
         text=text,
     )
-
-
-def apply_rules(graph: Graph, rules: Sequence[Rule]) -> set[Triple]:
-    """Evaluate every rule over ``graph``; the constructed triples not already in it.
-
-    Triples that are not valid RDF (a literal subject, a non-IRI predicate) are dropped.
-    """
-    new: set[Triple] = set()
-    for rule in rules:
-        constructed = graph.query(rule.query).graph
-        for triple in constructed if constructed is not None else ():
-            s, p, _ = triple
-            if (
-                isinstance(s, Literal)
-                or not isinstance(p, URIRef)
-                or triple in new
-                or triple in graph
-            ):
-                continue
-            new.add(triple)
-    return new
 
 
 def _parse_header(text: str, path: Path) -> tuple[dict[str, str], int]:

@@ -16,17 +16,9 @@ from urllib.parse import urlsplit
 from backcare_kg.errors import ParameterError
 from backcare_kg.remote.credentials import Credentials, find_credentials
 from backcare_kg.remote.http import HttpClient, Timeouts
+from backcare_kg.urls import check_url
 
 __all__ = ["Endpoints", "Credentials", "Timeouts", "client_for", "check_url"]
-
-
-def check_url(url: str | None, parameter: str) -> None:
-    """Raise :class:`ParameterError` naming ``parameter`` unless ``url`` is an http(s) URL."""
-    if url is None:
-        return
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ParameterError(f"expected an http:// or https:// URL, not {url!r}", parameter)
 
 
 @dataclass(frozen=True)

@@ -124,15 +124,13 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        too_large = False
 
         async def limited() -> Message:
-            nonlocal received, too_large
+            nonlocal received
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    too_large = True
                     raise _BodyTooLarge
             return message
 

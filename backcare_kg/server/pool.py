@@ -67,8 +67,6 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        self.stopped = 0  # queries stopped at their time limit
-        self.restarted = 0  # workers replaced
 
     def start(self) -> None:
         """Start every worker and wait until each holds the graph.
@@ -101,7 +99,6 @@ class QueryPool:
             worker.connection.send(task)
             if not worker.connection.poll(max(deadline - time.monotonic(), 0.001)):
                 replace = True
-                self.stopped += 1
                 raise QueryTimeout(f"the query ran past this server's time limit of "
                                    f"{self.timeout:g} s and was stopped")
             reply: Reply = worker.connection.recv()
@@ -162,7 +159,6 @@ class QueryPool:
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` now; start its successor in the background."""
         self._forget(worker)
-        self.restarted += 1
 
         def start_successor() -> None:
             with self._lock:

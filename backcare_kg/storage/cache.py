@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from backcare_kg.errors import DataError
 from backcare_kg.rdf.rdflib_warnings import captured_rdflib_warnings
+from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.fingerprint import code_fingerprint
 
 log = logging.getLogger(__name__)
@@ -132,17 +133,10 @@ class ClosureCache:
 
     def put(self, key: str, graph: Graph) -> None:
         """Store ``graph`` under ``key``, atomically; a failure is logged, never raised."""
-        tmp: str | None = None
         try:
             data = _encode(graph)
             self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=self.directory)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path(key))
-            tmp = None
+            write_atomically(self.path(key), data, private=True)
         except Exception as exc:  # the cache is an optimisation: never break loading
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             log.warning(
@@ -151,9 +145,6 @@ class ClosureCache:
                 reason,
             )
             return
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
         self._prune(keep=self.path(key))
 
     def _prune(self, keep: Path) -> None:

@@ -1,12 +1,8 @@
-"""Writing the knowledge graph out as RDF text, and writing files atomically."""
+"""Writing the knowledge graph out as RDF text."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
-from os import PathLike
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, URIRef
@@ -116,50 +112,3 @@ def _chosen(kg: KnowledgeGraph, which: str) -> list[tuple[URIRef, Graph]]:
 def _bind(graph: Graph) -> None:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
-
-
-def write_atomically(path: str | PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` so that readers see the old file or the new one.
-
-    The text goes to a temporary file in the same directory, which then replaces ``path``
-    (``os.replace``); on failure the temporary file is removed and ``path`` is untouched.
-    Raises :class:`OSError` when the directory cannot be written.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _copy_mode(target, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _copy_mode(target: Path, tmp: str) -> None:
-    """Give the new file the old file's permissions, or the usual ones for a new file."""
-    os.chmod(tmp, replacement_mode(target, 0o666))
-
-
-def replacement_mode(target: Path, fresh: int) -> int:
-    """The permissions for what replaces ``target``: those of ``target`` if it exists, else
-    ``fresh`` less the umask (what ``open`` or ``mkdir`` would give; ``mkstemp`` and
-    ``mkdtemp`` make private files and directories)."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        return default_mode(fresh)
-
-
-def default_mode(fresh: int) -> int:
-    """``fresh`` less the process's umask: the permissions ``open`` or ``mkdir`` give."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return fresh & ~umask

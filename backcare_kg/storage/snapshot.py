@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from backcare_kg.storage import files
+from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.fingerprint import code_fingerprint
 from backcare_kg.version import __version__
@@ -89,23 +89,11 @@ def write_snapshot(cache: ClosureCache, key: str, kg: KnowledgeGraph) -> None:
                   f"quads={count}\n").encode()
         plans = json.dumps(_plans(kg), ensure_ascii=False, sort_keys=True).encode()
         cache.directory.mkdir(parents=True, exist_ok=True)
-        _write_atomically(nq_path, header + body)
-        _write_atomically(plans_path, plans)
+        write_atomically(nq_path, header + body, private=True)
+        write_atomically(plans_path, plans, private=True)
     except Exception as exc:  # an optimisation: never break loading
         log.warning("cannot write the graph snapshot in %s (%s); continuing without it",
                     cache.directory, exc)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:16]}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def _plans(kg: KnowledgeGraph) -> dict[str, Any]:

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ import pyoxigraph as ox
 from backcare_kg.errors import DataError
 from backcare_kg.reasoning import reasoners
 from backcare_kg.storage import files
-from backcare_kg.storage.export import default_mode
+from backcare_kg.storage.atomic import default_mode, directory_beside, found_at, swap_directory
 from backcare_kg.version import __version__
 from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
@@ -110,10 +109,8 @@ def build_store(
     materialized = materialize_files(inputs, load_rules(rule_paths), reasoner, progress)
     if progress is not None:
         progress("write")
-    parent = target.absolute().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=parent))
+        building = directory_beside(target, "building")
         os.chmod(building, default_mode(0o777))  # as mkdir would, not mkdtemp's 0700
     except OSError as exc:
         raise DataError(f"cannot write the store: {exc.strerror or exc}", path=str(target)) \
@@ -143,7 +140,7 @@ def build_store(
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
-        _swap_into_place(building, target)
+        swap_directory(building, target)
     except OSError as exc:
         raise DataError(f"cannot write the store: {exc.strerror or exc}", path=str(target)) \
             from None
@@ -154,35 +151,14 @@ def build_store(
 
 def _check_target(target: Path) -> None:
     """Refuse to replace anything but a store or an empty directory."""
-    if not target.exists() and not target.is_symlink():
-        return
-    if not target.is_dir():
+    found = found_at(target)
+    if found == "not a directory":
         raise DataError("exists and is not a backcare-kg store (not a directory); "
                         "choose another path or remove it", path=str(target))
-    if is_store(target) or not any(target.iterdir()):
-        return
-    raise DataError(f"is a directory that is not a backcare-kg store (no {METADATA}); "
-                    "refusing to replace it: choose another path or remove it",
-                    path=str(target))
-
-
-def _swap_into_place(building: Path, target: Path) -> None:
-    """Rename ``building`` to ``target``, replacing the store (or empty directory) there."""
-    if not target.exists():
-        os.rename(building, target)
-        return
-    if not any(target.iterdir()):
-        os.replace(building, target)  # POSIX: a directory replaces an empty one
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.absolute().parent))
-    os.rename(target, old / "store")
-    try:
-        os.rename(building, target)
-    except OSError:
-        os.rename(old / "store", target)
-        shutil.rmtree(old, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    if found == "directory" and not is_store(target):
+        raise DataError(f"is a directory that is not a backcare-kg store (no {METADATA}); "
+                        "refusing to replace it: choose another path or remove it",
+                        path=str(target))
 
 
 # -- opening -------------------------------------------------------------------------------

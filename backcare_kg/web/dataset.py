@@ -10,8 +10,6 @@ so the description is the same text every time.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +22,7 @@ from backcare_kg.web.documents import SYNTAXES, Syntax
 from backcare_kg.web.labels import DISPLAY_PREFIXES
 from backcare_kg.web.links import VOID_PATH
 from backcare_kg.web.ontology_doc import ontology_graph
+from backcare_kg.web.per_graph import PerGraph
 from backcare_kg.web.query_files import query_text
 
 if TYPE_CHECKING:
@@ -141,17 +140,9 @@ def _size(iri: URIRef, row: Mapping[str, object]) -> Size:
                                                   "objects")))
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeGraph, DatasetInfo] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def dataset_info(kg: KnowledgeGraph) -> DatasetInfo:
     """The statistics and metadata of ``kg`` (computed once per graph)."""
-    with _LOCK:
-        found = _CACHE.get(kg)
-        if found is None:
-            found = _CACHE[kg] = _compute(kg)
-        return found
+    return _INFO.of(kg)
 
 
 def _compute(kg: KnowledgeGraph) -> DatasetInfo:
@@ -179,6 +170,9 @@ def _compute(kg: KnowledgeGraph) -> DatasetInfo:
         issued=issued if isinstance(issued, Literal) else None,
         modified=modified if isinstance(modified, Literal) else None,
     )
+
+
+_INFO = PerGraph(_compute)
 
 
 def void_graph(info: DatasetInfo, endpoint: bool = True) -> Graph:

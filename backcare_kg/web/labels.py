@@ -6,8 +6,6 @@ a page names every IRI it shows without another query.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -16,6 +14,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from backcare_kg.vocab import PREFIXES
+from backcare_kg.web.per_graph import PerGraph
 
 if TYPE_CHECKING:
     from backcare_kg.graph import KnowledgeGraph
@@ -103,17 +102,15 @@ class Labels:
         return str(iri) in self._names
 
 
-_CACHE: weakref.WeakKeyDictionary[KnowledgeGraph, Labels] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+def _read_labels(kg: KnowledgeGraph) -> Labels:
+    graph = kg.labels()
+    return Labels([*graph.triples((None, SKOS.prefLabel, None)),
+                   *graph.triples((None, RDFS.label, None))])
+
+
+_LABELS = PerGraph(_read_labels)
 
 
 def labels_of(kg: KnowledgeGraph) -> Labels:
     """The labels of ``kg`` (read once per graph; see :meth:`KnowledgeGraph.labels`)."""
-    with _LOCK:
-        found = _CACHE.get(kg)
-        if found is None:
-            graph = kg.labels()
-            triples = [*graph.triples((None, SKOS.prefLabel, None)),
-                       *graph.triples((None, RDFS.label, None))]
-            found = _CACHE[kg] = Labels(triples)
-        return found
+    return _LABELS.of(kg)

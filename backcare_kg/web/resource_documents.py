@@ -9,8 +9,6 @@ static-site publisher writes them to files.
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 
 from rdflib import Graph, URIRef
 
@@ -20,6 +18,7 @@ from backcare_kg.web.describe import describe
 from backcare_kg.web.documents import Syntax, write
 from backcare_kg.web.links import Links
 from backcare_kg.web.ontology_doc import ontology_graph
+from backcare_kg.web.per_graph import PerGraph
 from backcare_kg.web.query_files import query_text
 
 #: A resource's slug: lower-case kebab-case.
@@ -38,9 +37,8 @@ def ontology_document(syntax: Syntax, links: Links) -> str:
     return write(ontology_graph(), syntax, links.context_url)
 
 
-_DUMPS: weakref.WeakKeyDictionary[KnowledgeGraph, dict[tuple[str, str, str], str]] = \
-    weakref.WeakKeyDictionary()
-_DUMPS_LOCK = threading.Lock()
+# Made outside any lock (a dump takes a while); one dict operation at a time is thread-safe.
+_DUMPS: PerGraph[dict[tuple[str, str, str], str]] = PerGraph(lambda kg: {})
 
 
 def graph_document(kg: KnowledgeGraph, which: str, syntax: Syntax, links: Links) -> str | None:
@@ -50,14 +48,12 @@ def graph_document(kg: KnowledgeGraph, which: str, syntax: Syntax, links: Links)
     if iri is None:
         return None
     key = (which, syntax.name, links.context_url)
-    with _DUMPS_LOCK:
-        cached = _DUMPS.setdefault(kg, {}).get(key)
+    dumps = _DUMPS.of(kg)
+    cached = dumps.get(key)
     if cached is not None:
         return cached
     graph = kg.query(query_text("graph-dump"), graph=iri).graph or Graph()
-    text = write(graph, syntax, links.context_url)
-    with _DUMPS_LOCK:
-        _DUMPS.setdefault(kg, {})[key] = text
+    text = dumps[key] = write(graph, syntax, links.context_url)
     return text
 
 

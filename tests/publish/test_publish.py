@@ -26,9 +26,9 @@ from support.live_server import LiveServer
 from backcare_kg import KnowledgeGraph
 from backcare_kg.errors import DataError, ParameterError
 from backcare_kg.publish import MANIFEST, PublishReport, directory, publish, read_manifest
-from backcare_kg.publish.rewrite_rules import kinds, simulate
 from backcare_kg.server import PUBLIC_BASE
 from backcare_kg.server.negotiation import best_media_type
+from backcare_kg.storage import atomic
 from backcare_kg.vocab import ASSERTED_GRAPH, DCAT, INFERRED_GRAPH, VOID
 from backcare_kg.web import pages as html_pages
 from backcare_kg.web.dataset import DATASET, SPARQL_SERVICE
@@ -311,11 +311,13 @@ def test_htaccess_negotiates_as_the_server(site: Path, kg: KnowledgeGraph,
         assert chosen == f"{path}.{expected}", (path, accept)
 
 
-def test_rules_document_their_approximation() -> None:
-    resources = kinds()[0]
+def test_rules_document_their_approximation(site: Path) -> None:
+    text = (site / ".htaccess").read_text("utf-8")
     header = "application/ld+json;q=0.9, text/turtle;q=0.5"
-    assert simulate(resources, header) == "ttl" and server_choice(header, True) == "jsonld"
-    assert simulate(resources, "image/png") == "html" and server_choice("image/png", True) is None
+    assert htaccess_choice(text, "resource/yoga", header) == "resource/yoga.ttl"
+    assert server_choice(header, True) == "jsonld"
+    assert htaccess_choice(text, "resource/yoga", "image/png") == "resource/yoga.html"
+    assert server_choice("image/png", True) is None
 
 
 def test_htaccess_serves_every_variant_with_its_type(site: Path) -> None:
@@ -397,14 +399,14 @@ def test_swap_replaces_a_previous_site(tmp_path: Path, monkeypatch: pytest.Monke
     if exchange and not sys.platform.startswith("linux"):
         pytest.skip("renameat2 is Linux's")
     results: list[bool] = []
-    real = directory._exchange
+    real = atomic._exchange
 
     def exchanged(first: Path, second: Path) -> bool:
         # without renameat2: the old site aside, the new one in
         results.append(exchange and real(first, second))
         return results[-1]
 
-    monkeypatch.setattr(directory, "_exchange", exchanged)
+    monkeypatch.setattr(atomic, "_exchange", exchanged)
     target = fake_site(tmp_path / "site", "old")
     target.chmod(0o750)
     with directory.staging(target) as staged:
@@ -420,7 +422,7 @@ def test_swap_replaces_a_previous_site(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_swap_failure_restores_the_old_site(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(directory, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(atomic, "_exchange", lambda first, second: False)
     target = fake_site(tmp_path / "site", "old")
     with directory.staging(target) as staged:
         (staged / "index.html").write_text("new")
@@ -431,7 +433,7 @@ def test_swap_failure_restores_the_old_site(tmp_path: Path,
             raise OSError(28, "No space left on device")
         real_rename(source, destination)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(directory.os, "rename", rename)
+    monkeypatch.setattr(os, "rename", rename)
     with pytest.raises(DataError, match=r"site: cannot put the site in place: No space left"):
         directory.swap_into_place(staged, target)
     assert (target / "index.html").read_text() == "old" and leftovers(target) == []

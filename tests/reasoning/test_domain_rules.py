@@ -16,9 +16,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
+from support.naive_rules import apply_rules
 
 from backcare_kg.reasoning.materialize import materialize
-from backcare_kg.reasoning.rules import Rule, apply_rules, load_rules
+from backcare_kg.reasoning.rules import Rule, load_rules
 from backcare_kg.storage import files
 from backcare_kg.storage.loading import load_files
 from backcare_kg.vocab import BC, BCR

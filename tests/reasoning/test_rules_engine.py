@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from support.naive_rules import apply_rules
 
 from backcare_kg.errors import DataError
-from backcare_kg.reasoning.rules import Rule, apply_rules, load_rule, load_rules
+from backcare_kg.reasoning.rules import Rule, load_rule, load_rules
 from backcare_kg.vocab import BC, BCR
 
 RECOMMEND = """\

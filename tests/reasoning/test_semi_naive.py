@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from support.graph_shapes import RULE_INPUTS, generate
+from support.naive_rules import apply_rules
 
 from backcare_kg.reasoning import reasoners
 from backcare_kg.reasoning.materialize import Closure, closure
 from backcare_kg.reasoning.rule_engine import RuleEngine
-from backcare_kg.reasoning.rules import Rule, apply_rules, load_rules
+from backcare_kg.reasoning.rules import Rule, load_rules
 from backcare_kg.reasoning.triples import RdflibTerms, Terms, TripleSet
 from backcare_kg.storage import files
 from backcare_kg.storage.loading import load_files

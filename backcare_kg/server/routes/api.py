@@ -13,12 +13,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-import anyio.to_thread
 from rdflib import URIRef
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -26,11 +24,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from backcare_kg.errors import ParameterError, UnknownQueryError
+from backcare_kg.server.answering import Unanswered, reply_to
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
 from backcare_kg.server.openapi import FORMAT_PARAMETER, openapi_document, query_body
-from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.state import state_of
-from backcare_kg.server.worker import DEFAULT_FORMATS, Reply, Task
+from backcare_kg.server.worker import DEFAULT_FORMATS, Task
 from backcare_kg.sparql.named_queries import NamedQuery, find
 from backcare_kg.sparql.results import formats_for
 
@@ -179,14 +177,10 @@ def parameters(query: NamedQuery,
 async def execute(request: Request, task: Task) -> Response:
     """``task`` answered by a query worker, as a response; 503 (with ``Retry-After``) when it
     ran past the time limit or no worker was free, 500 when the worker failed."""
-    state = state_of(request)
-    retry = {"Retry-After": str(max(1, math.ceil(state.config.query_timeout)))}
     try:
-        reply: Reply = await anyio.to_thread.run_sync(state.pool.run, task)
-    except (QueryTimeout, PoolBusy) as err:
-        return _error(503, str(err), retry)
-    except WorkerFailed as err:
-        return _error(500, str(err))
+        reply = await reply_to(request, task)
+    except Unanswered as err:
+        return _error(err.status, err.message, err.headers)
     return Response(reply.body, status_code=reply.status, media_type=reply.media_type,
                     headers={"Vary": "Accept"})
 

@@ -30,7 +30,6 @@ at a time per graph: the explainer keeps memos between questions.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -51,6 +50,7 @@ from backcare_kg.web.i18n import texts
 from backcare_kg.web.labels import LANGUAGES, labels_of
 from backcare_kg.web.links import EXPLAIN_PATH, Links
 from backcare_kg.web.pages import nav
+from backcare_kg.web.per_graph import PerGraph
 from backcare_kg.web.presentation import Presenter
 from backcare_kg.web.templating import render
 
@@ -117,8 +117,8 @@ def routes() -> list[BaseRoute]:
 # -- asking the graph -----------------------------------------------------------------------
 
 
-_LOCKS: weakref.WeakKeyDictionary[KnowledgeGraph, threading.Lock] = weakref.WeakKeyDictionary()
-_LOCKS_LOCK = threading.Lock()
+# The explainer keeps memos between questions: one explanation at a time per graph.
+_LOCKS = PerGraph(lambda kg: threading.Lock())
 
 
 def explain(
@@ -130,9 +130,7 @@ def explain(
     Raises :class:`~backcare_kg.errors.ParameterError` naming the query parameter (``s``,
     ``p``, ``o``) of a term that names nothing.
     """
-    with _LOCKS_LOCK:
-        lock = _LOCKS.setdefault(kg, threading.Lock())
-    with lock:
+    with _LOCKS.of(kg):
         try:
             explanation = kg.explain(subject, predicate, object, limit)
         except ParameterError as err:

@@ -30,19 +30,17 @@ the event loop.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode
 
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from backcare_kg.server import service_description as description
+from backcare_kg.server.answering import Unanswered, reply_to
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
-from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.state import state_of
 from backcare_kg.server.worker import Reply, Task
 from backcare_kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, Format
@@ -126,16 +124,10 @@ async def endpoint(request: Request) -> Response:
 async def run(request: Request, task: Task) -> Reply:
     """The reply of a query worker to ``task``; raises :class:`ProtocolError` (503, 500) if
     the query ran past the time limit, no worker freed up, or the worker failed."""
-    state = state_of(request)
-    retry = {"Retry-After": str(max(1, math.ceil(state.config.query_timeout)))}
     try:
-        return await anyio.to_thread.run_sync(state.pool.run, task)
-    except QueryTimeout as err:
-        raise ProtocolError(503, f"{err}: narrow the query, or add a LIMIT", retry) from None
-    except PoolBusy as err:
-        raise ProtocolError(503, str(err), retry) from None
-    except WorkerFailed as err:  # its message says what happened, nothing of the internals
-        raise ProtocolError(500, str(err)) from None
+        return await reply_to(request, task, timeout_advice="narrow the query, or add a LIMIT")
+    except Unanswered as err:
+        raise ProtocolError(err.status, err.message, err.headers) from None
 
 
 # -- the request ------------------------------------------------------------------------------
