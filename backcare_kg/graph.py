@@ -1,4 +1,9 @@
-"""The KnowledgeGraph facade: the one object the interfaces (CLI, server) talk to."""
+"""The KnowledgeGraph facade: the one object the interfaces (CLI, server) talk to.
+
+Where the triples are held (in memory, an on-disk store, a remote store) is a
+:class:`~backcare_kg.backends.Backend` chosen once, when the graph is made; the facade adds
+what is the same for all: named queries, explanations, term resolution, export and push.
+"""
 
 from __future__ import annotations
 
