@@ -1,4 +1,9 @@
-"""The KnowledgeGraph facade: the one object the interfaces (CLI, server) talk to."""
+"""The KnowledgeGraph facade: the one object the interfaces (CLI, server) talk to.
+
+Where the triples are held (in memory, an on-disk store, a remote store) is a
+:class:`~backcare_kg.backends.Backend` chosen once, when the graph is made; the facade adds
+what is the same for all: named queries, explanations, term resolution, export and push.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,16 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDFS, Dataset, Graph, URIRef
-from rdflib.namespace import SKOS
+from rdflib import Dataset, Graph, URIRef
 
-from backcare_kg.errors import ParameterError
+from backcare_kg.backends import Backend
+from backcare_kg.backends.memory import MemoryBackend
 from backcare_kg.reasoning.materialize import materialize
 from backcare_kg.reasoning.reasoners import DEFAULT as DEFAULT_REASONER
 from backcare_kg.reasoning.reasoners import get as get_reasoner
 from backcare_kg.reasoning.rules import load_rules
-from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine, create_engine, engine_names
+from backcare_kg.sparql.asking import ACTIVITIES_QUERY, activities_parameters, run_named_query
+from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine
 from backcare_kg.sparql.named_queries import NamedQuery, load_named_queries
 from backcare_kg.sparql.results import Result
 from backcare_kg.sparql.term_resolver import TermResolver
@@ -24,22 +30,19 @@ from backcare_kg.storage import files
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.loading import load_files
 from backcare_kg.version import __version__
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 if TYPE_CHECKING:
-    import pyoxigraph
     from rdflib.term import Node
 
     from backcare_kg.explain import Explainer, Explanation
     from backcare_kg.remote import Credentials, Endpoints
-    from backcare_kg.remote.engine import RemoteEngine
     from backcare_kg.remote.push import PushReport
     from backcare_kg.storage.store import StoreInfo
 
 PathArg = str | PathLike[str]
 
-#: The named query behind :meth:`KnowledgeGraph.activities`.
-ACTIVITIES_QUERY = "activities"
+__all__ = ["KnowledgeGraph", "ACTIVITIES_QUERY"]
 
 
 class KnowledgeGraph:
@@ -54,28 +57,21 @@ class KnowledgeGraph:
     def __init__(
         self, asserted: Graph, inferred: Graph | None = None, *, engine: str = DEFAULT_ENGINE
     ) -> None:
-        if engine not in engine_names():
-            raise ParameterError(f"unknown query engine {engine!r}", "engine", engine_names())
-        self._engine_name = engine
-        self._engine: QueryEngine | None = None
-        self._engine_size = -1
-        self._store: pyoxigraph.Store | None = None
-        self._store_info: StoreInfo | None = None
-        self._remote: RemoteEngine | None = None
-        self._endpoints: Endpoints | None = None
-        self._dataset: Dataset | None = _empty_dataset()
-        a = self._dataset.graph(ASSERTED_GRAPH)
-        for t in asserted:
-            a.add(t)
-        self._inferred = inferred is not None
-        if inferred is not None:
-            i = self._dataset.graph(INFERRED_GRAPH)
-            for t in inferred:
-                i.add(t)
+        self._attach(MemoryBackend(asserted, inferred, engine=engine))
+
+    def _attach(self, backend: Backend) -> None:
+        """Hold the graphs in ``backend``, with nothing built from them yet."""
+        self._backend = backend
         self._resolver: TermResolver | None = None
-        self._files: list[Path] = []
         self._explainer: Explainer | None = None
         self._explainer_size = -1
+
+    @classmethod
+    def _over(cls, backend: Backend) -> KnowledgeGraph:
+        """The graph whose triples ``backend`` holds."""
+        kg = cls.__new__(cls)
+        kg._attach(backend)
+        return kg
 
     # -- construction -------------------------------------------------------------------
 
@@ -106,9 +102,7 @@ class KnowledgeGraph:
         inputs = files.asserted_files() + [Path(p) for p in extra]
         asserted = load_files(inputs)
         if not inference:
-            kg = cls(asserted, engine=engine)
-            kg._files = inputs
-            return kg
+            return cls._over(MemoryBackend(asserted, engine=engine, files=inputs))
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
@@ -117,8 +111,7 @@ class KnowledgeGraph:
             inferred = materialize(asserted, load_rules(rule_paths), reasoner=reasoner)
             if cache:
                 store.put(key, inferred)
-        kg = cls(asserted, inferred, engine=engine)
-        kg._files = inputs
+        kg = cls._over(MemoryBackend(asserted, inferred, engine=engine, files=inputs))
         if cache:  # for the command line's fast path (see backcare_kg.storage.snapshot)
             from backcare_kg.storage.snapshot import write_snapshot
 
@@ -139,35 +132,9 @@ class KnowledgeGraph:
         input files changed since it was built opens with a warning (see
         :attr:`store_info`).
         """
-        from backcare_kg.storage.store import open_store
+        from backcare_kg.backends.store import StoreBackend
 
-        if engine != "oxigraph":
-            raise ParameterError("a store is queried by the oxigraph engine only", "engine",
-                                 ["oxigraph"])
-        store, info = open_store(directory)
-        kg = cls._elsewhere(engine, inferred=True)
-        kg._store, kg._store_info = store, info
-        if not info.stale:  # the files it was built from, for the file:line of explanations
-            kg._files = files.asserted_files() + [Path(p) for p in info.extra]
-        return kg
-
-    @classmethod
-    def _elsewhere(cls, engine: str, *, inferred: bool) -> KnowledgeGraph:
-        """A graph held outside this process's rdflib objects (a store on disk, a remote
-        store): no Dataset until :attr:`graph` copies one; the caller sets where it is."""
-        kg = cls.__new__(cls)
-        kg._engine_name = engine
-        kg._engine = None
-        kg._engine_size = -1
-        kg._store, kg._store_info = None, None
-        kg._remote = None
-        kg._endpoints = None
-        kg._dataset = None
-        kg._inferred = inferred
-        kg._resolver = None
-        kg._files = []
-        kg._explainer, kg._explainer_size = None, -1
-        return kg
+        return cls._over(StoreBackend.open(directory, engine))
 
     @classmethod
     def connect(
@@ -200,26 +167,17 @@ class KnowledgeGraph:
         :class:`~backcare_kg.errors.DataError` when it holds no backcare-kg graph (push one
         first: ``backcare-kg push --endpoint URL``).
         """
-        from backcare_kg.errors import DataError
-        from backcare_kg.remote import Endpoints, Timeouts, client_for
-        from backcare_kg.remote.engine import RemoteEngine
+        from backcare_kg.backends.remote import RemoteBackend
+        from backcare_kg.remote import Endpoints, Timeouts
 
         endpoints = Endpoints(endpoint, update_endpoint, store_endpoint)
-        client = client_for(endpoints, auth, timeouts=Timeouts(connect_timeout, read_timeout),
-                            retries=retries)
-        remote = RemoteEngine(endpoint, client)
-        if not remote.holds(ASSERTED_GRAPH):
-            raise DataError(f"the store holds no graph <{ASSERTED_GRAPH}>: load one with "
-                            f"'backcare-kg push --endpoint {endpoint}'", path=endpoint)
-        kg = cls._elsewhere(remote.name, inferred=remote.holds(INFERRED_GRAPH))
-        kg._engine = kg._remote = remote
-        kg._endpoints = endpoints
-        return kg
+        return cls._over(RemoteBackend.connect(endpoints, auth,
+                                               Timeouts(connect_timeout, read_timeout), retries))
 
     @property
     def endpoints(self) -> Endpoints | None:
         """The store's URLs for a graph from :meth:`connect`; else None."""
-        return self._endpoints
+        return self._backend.endpoints
 
     def push(
         self,
@@ -248,13 +206,7 @@ class KnowledgeGraph:
         million triples); queries keep going to the store, so changes to the copy are not
         seen by them.
         """
-        if self._dataset is None:
-            if self._remote is not None:
-                self._dataset = _dataset_from_engine(self._remote)
-            else:
-                assert self._store is not None
-                self._dataset = _dataset_from_store(self._store)
-        return self._dataset
+        return self._backend.dataset
 
     @property
     def asserted(self) -> Graph:
@@ -269,25 +221,13 @@ class KnowledgeGraph:
     @property
     def store_info(self) -> StoreInfo | None:
         """What the store of a graph from :meth:`open` holds and how it was built; else None."""
-        return self._store_info
+        return self._backend.store_info
 
     @property
     def engine(self) -> QueryEngine:
         """The query engine over :attr:`graph` (rebuilt if the graphs changed size since),
         or over the store of a graph from :meth:`open`."""
-        if self._remote is not None:
-            return self._remote
-        if self._store is not None:
-            if self._engine is None:
-                from backcare_kg.sparql.engines import OxigraphEngine
-
-                self._engine = OxigraphEngine(self._store)
-            return self._engine
-        size = len(self)
-        if self._engine is None or size != self._engine_size:
-            self._engine = create_engine(self._engine_name, self.graph)
-            self._engine_size = size
-        return self._engine
+        return self._backend.engine
 
     def labels(self) -> Graph:
         """The ``rdfs:label`` and ``skos:prefLabel`` triples, e.g. for showing names.
@@ -295,22 +235,15 @@ class KnowledgeGraph:
         The whole :attr:`graph` for a graph in memory; for one from :meth:`open`, a small
         graph of just those triples read from the store (the store is not copied).
         """
-        if self._store is None and self._remote is None:
-            return self.graph
-        found = self.engine.execute(_LABELS, {}).graph
-        return found if found is not None else Graph()
+        return self._backend.labels()
 
     @property
     def has_inference(self) -> bool:
         """Whether the inferred graph was materialized."""
-        return self._inferred
+        return self._backend.has_inference
 
     def __len__(self) -> int:
-        if self._remote is not None:
-            return len(self._remote)
-        if self._store is not None:
-            return len(self._store)
-        return len(self.asserted) + len(self.inferred)
+        return len(self._backend)
 
     def serialize(self, format: str = "turtle", which: str = "all") -> str:
         """The graph as text: ``which`` is ``asserted``, ``inferred`` or ``all``.
@@ -378,8 +311,8 @@ class KnowledgeGraph:
         """
         from backcare_kg.sparql.named_queries import find
 
-        nq = find(self.named_queries, name)
-        return self.engine.execute(nq.text, nq.bind(params, self.resolver), source=nq.name)
+        return run_named_query(self.engine, find(self.named_queries, name), params,
+                               self.resolver)
 
     def activities(
         self,
@@ -393,9 +326,7 @@ class KnowledgeGraph:
         question. Each value may be a slug, a prefixed name, an IRI, or an English or
         Spanish label.
         """
-        params = {k: v for k, v in
-                  (("capacity", improves), ("phase", phase), ("goal", goal)) if v is not None}
-        return self.run(ACTIVITIES_QUERY, **params)
+        return self.run(ACTIVITIES_QUERY, **activities_parameters(improves, phase, goal))
 
     def explain(self, subject: str | Node, predicate: str | Node, object: str | Node,
                 limit: int = 1) -> Explanation:
@@ -421,16 +352,16 @@ class KnowledgeGraph:
     def explainer(self) -> Explainer:
         """The :class:`~backcare_kg.explain.Explainer` of this graph (built on first use,
         and again if the graphs changed size since; a store or remote graph is copied)."""
-        # a store or a remote graph is read-only here: no need to ask its size each time
-        held_elsewhere = self._store is not None or self._remote is not None
-        size = self._explainer_size if held_elsewhere and self._explainer else len(self)
+        # graphs that cannot change here: no need to ask their size each time
+        read_only = self._backend.read_only
+        size = self._explainer_size if read_only and self._explainer else len(self)
         if self._explainer is None or size != self._explainer_size:
             from backcare_kg.explain import Explainer
 
             self._explainer = Explainer(
-                self.asserted, self.inferred, load_rules(files.rule_files()), self._files,
-                root=files.bundled_root(), source_text=files.source_text_file(),
-                resolver=self.resolver)
+                self.asserted, self.inferred, load_rules(files.rule_files()),
+                self._backend.files, root=files.bundled_root(),
+                source_text=files.source_text_file(), resolver=self.resolver)
             self._explainer_size = size
         return self._explainer
 
@@ -438,9 +369,7 @@ class KnowledgeGraph:
     def resolver(self) -> TermResolver:
         """Turns slugs, prefixed names, IRIs and labels into the IRIs of this graph."""
         if self._resolver is None:
-            self._resolver = (TermResolver.from_engine(self.engine)
-                              if self._store is not None or self._remote is not None
-                              else TermResolver(self.graph))
+            self._resolver = self._backend.term_resolver()
         return self._resolver
 
     def resolve(self, value: str | URIRef, kind: URIRef | None = None) -> URIRef:
@@ -460,48 +389,3 @@ class KnowledgeGraph:
 @functools.cache
 def _bundled_queries() -> Mapping[str, NamedQuery]:
     return load_named_queries(files.query_files())
-
-
-# Internal, fixed text: the label triples :meth:`KnowledgeGraph.labels` reads from a store.
-_LABELS = f"""CONSTRUCT {{ ?s ?p ?label }} WHERE {{
-  VALUES ?p {{ <{RDFS.label}> <{SKOS.prefLabel}> }} ?s ?p ?label }}"""
-
-
-def _empty_dataset() -> Dataset:
-    dataset = Dataset(default_union=True)
-    for prefix, ns in PREFIXES.items():
-        dataset.bind(prefix, ns)
-    return dataset
-
-
-def _dataset_from_store(store: pyoxigraph.Store) -> Dataset:
-    """The asserted and inferred graphs of ``store`` as an rdflib Dataset (a full copy)."""
-    import pyoxigraph as ox
-
-    from backcare_kg.sparql.oxigraph_results import from_oxigraph
-
-    dataset = _empty_dataset()
-    for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
-        graph = dataset.graph(name)
-        graph.addN(
-            (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object), graph)
-            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
-        )
-    return dataset
-
-
-def _dataset_from_engine(engine: RemoteEngine) -> Dataset:
-    """The asserted and inferred graphs of a remote store as an rdflib Dataset (a full
-    copy, read in one answer so that blank nodes shared by the graphs stay shared)."""
-    dataset = _empty_dataset()
-    graphs = {name: dataset.graph(name) for name in (ASSERTED_GRAPH, INFERRED_GRAPH)}
-    rows = engine.execute(_ALL_QUADS, {}, "download").rows
-    for name, graph in graphs.items():
-        graph.addN((row["s"], row["p"], row["o"], graph)  # type: ignore[misc]
-                   for row in rows if row["g"] == name)
-    return dataset
-
-
-# Internal, fixed text: every triple of our two graphs, with its graph.
-_ALL_QUADS = f"""SELECT ?g ?s ?p ?o WHERE {{
-  VALUES ?g {{ <{ASSERTED_GRAPH}> <{INFERRED_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}"""

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from backcare_kg.graph import KnowledgeGraph
     from backcare_kg.sparql.named_queries import NamedQuery
     from backcare_kg.sparql.results import Result
-    from backcare_kg.storage.snapshot import FastGraph
+    from backcare_kg.storage.fast_path import FastGraph
 
 #: ``--format`` of query results: the SPARQL 1.1 result formats, then RDF for graphs.
 OUTPUT_FORMATS = ("csv", "tsv", "json", "xml", "turtle", "nt", "jsonld")
@@ -315,12 +315,12 @@ def cmd_activities(args: argparse.Namespace) -> int:
 
 def _fast(args: argparse.Namespace, ask: Callable[[FastGraph], Result]) -> Result | None:
     """The answer from the snapshot of the materialized graph
-    (:mod:`backcare_kg.storage.snapshot`), when the options allow it and one is there; None
+    (:mod:`backcare_kg.storage.fast_path`), when the options allow it and one is there; None
     when the normal path must answer."""
     if (args.store or args.endpoint or args.extra or args.no_inference
             or args.engine != "oxigraph" or getattr(args, "lang", None)):
         return None
-    from backcare_kg.storage.snapshot import answer
+    from backcare_kg.storage.fast_path import answer
 
     return answer(args.reasoner, ask)
 

@@ -2,7 +2,9 @@
 
 - :mod:`.files`: where the bundled ontology, data and queries live;
 - :mod:`.loading` and :mod:`.export`: RDF files in and out;
-- :mod:`.cache` and :mod:`.snapshot`: the closure cache and the command line's fast path;
+- :mod:`.cache`: the closure cache;
+- :mod:`.snapshot`, :mod:`.query_plans` and :mod:`.fast_path`: the command line's fast path
+  (the snapshot files, the plans of its queries, and answering from them);
 - :mod:`.store`: persistent pyoxigraph stores (``build --store``);
 - :mod:`.fingerprint`: the package's own code as a cache key.
 """

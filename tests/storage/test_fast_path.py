@@ -1,4 +1,5 @@
-"""The command line's fast path (backcare_kg.storage.snapshot) answers as the normal path does."""
+"""The command line's fast path (backcare_kg.storage.fast_path, from the files of
+backcare_kg.storage.snapshot) answers as the normal path does."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from backcare_kg import KnowledgeGraph, cli
-from backcare_kg.storage import snapshot as fast
+from backcare_kg.storage import fast_path as fast
 from backcare_kg.storage.cache import ClosureCache
+from backcare_kg.storage.snapshot import FORMAT, closure_key, snapshot_paths
 
 FLAGSHIP = ["activities", "--improves", "balance", "--phase", "chronic"]
 
@@ -113,7 +115,7 @@ def test_errors_are_the_normal_paths(argv: list[str], kg: KnowledgeGraph,
 
 def _paths(directory: Path) -> tuple[Path, Path]:
     cache = ClosureCache(directory)
-    return fast.snapshot_paths(cache, fast.closure_key(cache, "compiled"))
+    return snapshot_paths(cache, closure_key(cache, "compiled"))
 
 
 @pytest.fixture()
@@ -154,7 +156,7 @@ def test_a_corrupt_or_stale_snapshot_is_rebuilt(
         import hashlib
 
         body = b"this is not n-quads\n"
-        nq.write_bytes(f"# backcare-kg snapshot v{fast.FORMAT} "
+        nq.write_bytes(f"# backcare-kg snapshot v{FORMAT} "
                        f"sha256={hashlib.sha256(body).hexdigest()} quads=1\n".encode() + body)
     elif damage == "plans":
         plans.write_text("{not json", encoding="utf-8")
@@ -173,7 +175,7 @@ def test_a_corrupt_or_stale_snapshot_is_rebuilt(
 
 def test_a_changed_query_file_is_not_trusted(snapshot: fast.FastGraph,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    data = snapshot._queries["activities"]
+    data = snapshot.plans.queries["activities"]
     monkeypatch.setitem(data, "text", data["text"] + "\n# changed\n")
     with pytest.raises(fast.Unavailable):
         snapshot.run("activities", capacity="balance")
@@ -185,7 +187,8 @@ def test_the_fast_path_imports_no_sparql_parser_nor_reasoner(kg: KnowledgeGraph)
         "from backcare_kg import cli\n"
         f"assert cli.main({FLAGSHIP!r}) == 0\n"
         "heavy = sorted(m for m in sys.modules if m.startswith(('rdflib.plugins.sparql', "
-        "'pyparsing', 'owlrl', 'backcare_kg.graph', 'backcare_kg.sparql.engines', "
+        "'pyparsing', 'owlrl', 'backcare_kg.graph', 'backcare_kg.backends', "
+        "'backcare_kg.sparql.engines', "
         "'backcare_kg.reason', 'backcare_kg.sparql.preparation', 'yaml')))\n"
         "assert not heavy, heavy\n"
     )
@@ -209,7 +212,7 @@ def test_public_names_still_import() -> None:
 def test_pruning_an_entry_removes_its_snapshot(tmp_path: Path, kg: KnowledgeGraph) -> None:
     cache = ClosureCache(tmp_path, max_entries=1)
     cache.put("a" * 64, kg.inferred)
-    nq, plans = fast.snapshot_paths(cache, "a" * 64)
+    nq, plans = snapshot_paths(cache, "a" * 64)
     nq.write_bytes(b"x")
     plans.write_bytes(b"x")
     cache.put("b" * 64, kg.inferred)

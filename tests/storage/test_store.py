@@ -200,10 +200,10 @@ def test_flagship_through_the_api(stored: KnowledgeGraph, in_memory: KnowledgeGr
 
 def test_the_rdflib_view_is_built_lazily(cli_store: Path) -> None:
     kg = KnowledgeGraph.open(cli_store)
-    assert kg._dataset is None  # queries need no rdflib copy
+    assert kg._backend._dataset is None  # queries need no rdflib copy
     kg.activities(improves="balance", phase="chronic")
     kg.resolve("fase crónica", BC.PainPhase)
-    assert kg._dataset is None
+    assert kg._backend._dataset is None
     assert any(isinstance(s, BNode) for s, _, _ in kg.asserted)
     assert (BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"]) in kg.inferred
     assert (BCR.balance, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
