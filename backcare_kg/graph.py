@@ -13,7 +13,7 @@ from rdflib.namespace import SKOS
 
 from backcare_kg.errors import ParameterError
 from backcare_kg.reasoning.materialize import materialize
-from backcare_kg.reasoning.reasoners import DEFAULT as DEFAULT_REASONER
+from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
 from backcare_kg.reasoning.reasoners import get as get_reasoner
 from backcare_kg.reasoning.rules import load_rules
 from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine, create_engine, engine_names

@@ -15,7 +15,8 @@ Both take the dataset from the query's ``FROM`` and ``FROM NAMED``, or from a
 with the same line and column (rdflib parses the query for both), and bind values by
 substitution: a bound variable stands for its value everywhere in the query and shows it
 wherever it is projected. Register another engine with :func:`register_engine`, as rdflib's
-plugin registry does for stores and parsers.
+plugin registry does for stores and parsers (the registry is
+:mod:`backcare_kg.sparql.engine_registry`, which names these engines without importing them).
 
 Known differences, none of which the bundled data and named queries meet (they give the
 same answers on both engines, as tests/test_engines.py checks):
@@ -60,7 +61,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from backcare_kg.errors import BackcareError, DataError, ParameterError, QueryError
+from backcare_kg.errors import BackcareError, DataError, QueryError
+from backcare_kg.sparql.engine_registry import (
+    DEFAULT_ENGINE,
+    create_engine,
+    engine_names,
+    register_engine,
+)
 from backcare_kg.sparql.oxigraph_results import OxTerm, to_oxigraph, to_result
 from backcare_kg.sparql.preparation import (
     DatasetDescription,
@@ -84,7 +91,7 @@ from backcare_kg.sparql.rewriting import (
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["QueryEngine", "RdflibEngine", "OxigraphEngine", "register_engine",
-           "engine_names", "create_engine", "nquads"]
+           "engine_names", "create_engine", "DEFAULT_ENGINE", "nquads"]
 
 
 @runtime_checkable
@@ -103,29 +110,8 @@ class QueryEngine(Protocol):
     def __len__(self) -> int: ...
 
 
+#: What the registry (:mod:`.engine_registry`) holds: an engine over a Graph or Dataset.
 EngineFactory = Callable[[Graph | Dataset], QueryEngine]
-#: The engine used unless another is named.
-DEFAULT_ENGINE = "oxigraph"
-
-_ENGINES: dict[str, EngineFactory] = {}
-
-
-def register_engine(name: str, factory: EngineFactory) -> None:
-    """Make ``create_engine(name, dataset)`` call ``factory(dataset)`` (replacing any)."""
-    _ENGINES[name] = factory
-
-
-def engine_names() -> list[str]:
-    """The names of the registered engines."""
-    return sorted(_ENGINES)
-
-
-def create_engine(name: str, dataset: Graph | Dataset) -> QueryEngine:
-    """The engine called ``name`` over ``dataset``; ParameterError listing names if unknown."""
-    factory = _ENGINES.get(name)
-    if factory is None:
-        raise ParameterError(f"no query engine {name!r}", "engine", engine_names())
-    return factory(dataset)
 
 
 # -- rdflib ------------------------------------------------------------------------------------
@@ -282,10 +268,6 @@ def nquads(dataset: Graph | Dataset) -> bytes:
             text = text.replace(b" .\n", f" <{graph.identifier}> .\n".encode())
         parts.append(text)
     return b"".join(parts)
-
-
-register_engine(RdflibEngine.name, RdflibEngine)
-register_engine(OxigraphEngine.name, OxigraphEngine.from_dataset)
 
 
 # -- what the oxigraph engine needs to know of a query ---------------------------------------

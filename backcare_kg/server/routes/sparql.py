@@ -40,6 +40,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backcare_kg.registry import Registry
 from backcare_kg.server import service_description as description
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
@@ -228,7 +229,7 @@ def _graphs(params: Params, name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _media(registry: dict[str, Format], name: str) -> str:
+def _media(registry: Registry[Format], name: str) -> str:
     return registry[name].media_type.split(";")[0]
 
 
