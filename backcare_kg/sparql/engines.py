@@ -91,7 +91,8 @@ from backcare_kg.sparql.rewriting import (
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["QueryEngine", "RdflibEngine", "OxigraphEngine", "register_engine",
-           "engine_names", "create_engine", "DEFAULT_ENGINE", "nquads"]
+           "engine_names", "create_engine", "DEFAULT_ENGINE", "nquads", "QueryPlan",
+           "query_plan"]
 
 
 @runtime_checkable
@@ -175,7 +176,7 @@ class OxigraphEngine:
                 source: str | None = None, *,
                 dataset: DatasetDescription | None = None) -> Result:
         """Evaluate ``sparql`` with ``bindings`` (see :func:`.preparation.execute`)."""
-        plan = _plan(sparql, source)
+        plan = query_plan(sparql, source)
         if plan.service:
             refuse_service(plan.query, source)
         described = dataset.graphs() if dataset is not None else []
@@ -200,7 +201,7 @@ class OxigraphEngine:
             return False
         return next(self.store.quads_for_pattern(None, None, None, name), None) is not None
 
-    def _run(self, sparql: str, plan: _Plan, terms: Mapping[str, Identifier],
+    def _run(self, sparql: str, plan: QueryPlan, terms: Mapping[str, Identifier],
              source: str | None, **options: Any) -> Result:
         text, insertions = prepare_substitution(sparql, terms)
         substitutions: dict[ox.Variable, OxTerm] = {
@@ -222,7 +223,7 @@ class OxigraphEngine:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise QueryError(f"evaluation failed: {first[:200]}", source=source) from err
 
-    def _describe(self, plan: _Plan, terms: Mapping[str, Identifier],
+    def _describe(self, plan: QueryPlan, terms: Mapping[str, Identifier],
                   source: str | None, dataset: Mapping[str, Any]) -> Result:
         """A DESCRIBE as rdflib reads it, in two steps: select, then describe each resource.
 
@@ -234,10 +235,10 @@ class OxigraphEngine:
         resources: dict[Identifier, None] = dict.fromkeys(plan.iris)
         if plan.described and plan.pattern:
             select = describe_as_select(plan.text)
-            rows = self._run(select, _plan(select, source), terms, source, **dataset).rows
+            rows = self._run(select, query_plan(select, source), terms, source, **dataset).rows
             resources.update((v, None) for row in rows for v in row.values()
                              if isinstance(v, (URIRef, BNode)))
-        describe = _plan(_DESCRIBE_ONE, source)
+        describe = query_plan(_DESCRIBE_ONE, source)
         options = {}
         if dataset:
             options = {"default_graph": dataset["default_graph"]}
@@ -274,7 +275,7 @@ def nquads(dataset: Graph | Dataset) -> bytes:
 
 
 @dataclass(frozen=True)
-class _Plan:
+class QueryPlan:
     """What the oxigraph engine needs to know of a query, read by rdflib."""
 
     text: str
@@ -291,11 +292,11 @@ class _Plan:
     default_graphs: tuple[URIRef, ...]  # FROM
 
 
-_PLANS: dict[str, _Plan] = {}
+_PLANS: dict[str, QueryPlan] = {}
 _MAX_PLANS = 512
 
 
-def _plan(sparql: str, source: str | None) -> _Plan:
+def query_plan(sparql: str, source: str | None) -> QueryPlan:
     """The query read by rdflib (errors exactly as the rdflib engine's), cached by text."""
     plan = _PLANS.get(sparql)
     if plan is None:
@@ -308,7 +309,7 @@ def _plan(sparql: str, source: str | None) -> _Plan:
         kind = query_kind(query)
         targets = list(query.algebra.get("PV") or ())
         clauses = query.algebra.datasetClause or []
-        plan = _Plan(
+        plan = QueryPlan(
             text=sparql, query=query, kind=kind,
             projection=tuple(str(v) for v in targets) if kind == "SELECT" else (),
             described=tuple(str(v) for v in targets if isinstance(v, Variable))
