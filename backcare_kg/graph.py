@@ -18,7 +18,7 @@ from rdflib import Dataset, Graph, URIRef
 from backcare_kg.backends import Backend
 from backcare_kg.backends.memory import MemoryBackend
 from backcare_kg.reasoning.materialize import materialize
-from backcare_kg.reasoning.reasoners import DEFAULT as DEFAULT_REASONER
+from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
 from backcare_kg.reasoning.reasoners import get as get_reasoner
 from backcare_kg.reasoning.rules import load_rules
 from backcare_kg.sparql.asking import ACTIVITIES_QUERY, activities_parameters, run_named_query

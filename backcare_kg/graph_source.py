@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from backcare_kg.graph import KnowledgeGraph
-from backcare_kg.reasoning.reasoners import DEFAULT as DEFAULT_REASONER
-from backcare_kg.sparql.engines import DEFAULT_ENGINE
+from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
+from backcare_kg.sparql.engine_registry import DEFAULT_ENGINE
 
 if TYPE_CHECKING:
     from backcare_kg.remote import Credentials

@@ -24,10 +24,13 @@ from backcare_kg.cli.common import (
     EXIT_USAGE,
     PROG,
     Handler,
+    LazyChoices,
     check_readable,
     load_graph,
 )
 from backcare_kg.errors import BackcareError, DataError, ParameterError, QueryError
+from backcare_kg.reasoning.reasoner_registry import REASONERS
+from backcare_kg.sparql.engine_registry import ENGINES, STORE_ENGINE
 from backcare_kg.version import __version__
 
 if TYPE_CHECKING:
@@ -36,10 +39,31 @@ if TYPE_CHECKING:
     from backcare_kg.sparql.results import Result
     from backcare_kg.storage.fast_path import FastGraph
 
-#: ``--format`` of query results: the SPARQL 1.1 result formats, then RDF for graphs.
-OUTPUT_FORMATS = ("csv", "tsv", "json", "xml", "turtle", "nt", "jsonld")
-EXPORT_FORMATS = ("turtle", "nt", "nq", "trig", "jsonld", "xml")
+#: The RDF syntaxes ``--format`` offers for CONSTRUCT and DESCRIBE results, after the result
+#: formats: those of one graph, ``jsonld`` being what the command line has always called
+#: ``json-ld``.
+GRAPH_OUTPUT_FORMATS = ("turtle", "nt", "jsonld")
 
+
+def output_formats() -> list[str]:
+    """``--format`` of query results: the SPARQL 1.1 result formats, then RDF for graphs."""
+    from backcare_kg.sparql.results import RESULT_FORMATS
+
+    return [*RESULT_FORMATS, *GRAPH_OUTPUT_FORMATS]
+
+
+def export_formats() -> tuple[str, ...]:
+    """``--format`` of ``export``: the RDF formats, by their canonical names."""
+    from backcare_kg.storage.export import FORMAT_NAMES
+
+    return FORMAT_NAMES
+
+
+def export_graphs() -> tuple[str, ...]:
+    """``--graph`` of ``export``: which graphs an export may hold."""
+    from backcare_kg.storage.export import GRAPH_CHOICES
+
+    return GRAPH_CHOICES
 
 
 # -- the parser -------------------------------------------------------------------------
@@ -61,10 +85,10 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
                         help="merge this RDF file before inference (repeatable)")
     parser.add_argument("--store", dest="store" + suffix, metavar="DIR", default=default,
                         help="use the store built by 'build --store DIR' (reasoned once)")
-    parser.add_argument("--engine", dest="engine" + suffix, choices=("oxigraph", "rdflib"),
+    parser.add_argument("--engine", dest="engine" + suffix, choices=ENGINES.names(),
                         default=default,
                         help="the SPARQL engine: oxigraph (default, fast) or rdflib (reference)")
-    parser.add_argument("--reasoner", dest="reasoner" + suffix, choices=("compiled", "owlrl"),
+    parser.add_argument("--reasoner", dest="reasoner" + suffix, choices=REASONERS.names(),
                         default=default,
                         help="the OWL 2 RL engine: compiled (default, fast) or owlrl (reference)")
     parser.add_argument("--debug", dest="debug" + suffix, action="store_true",
@@ -76,10 +100,11 @@ def _global_options(parser: argparse.ArgumentParser, suffix: str) -> None:
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format", choices=OUTPUT_FORMATS,
+    formats = parser.add_argument(
+        "--format",
         help="csv|tsv|json|xml for SELECT/ASK (SPARQL 1.1 result formats), "
              "turtle|nt|xml|jsonld for CONSTRUCT/DESCRIBE (default: a table, or turtle)")
+    formats.choices = LazyChoices(output_formats)
     parser.add_argument("--lang", metavar="LANG",
                         help="show resources by their label in LANG (e.g. es) in tables")
 
@@ -143,10 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_explain(add)
 
     p = add("export", cmd_export, "write the graph as RDF")
-    p.add_argument("--graph", choices=("asserted", "inferred", "all"), default="all",
-                   help="which graph to write (default: all)")
-    p.add_argument("--format", choices=EXPORT_FORMATS, default="turtle",
-                   help="RDF format (default: turtle); nq and trig keep the named graphs")
+    graphs = p.add_argument("--graph", default="all", help="which graph to write (default: all)")
+    graphs.choices = LazyChoices(export_graphs)
+    formats = p.add_argument("--format", default="turtle", help="RDF format (default: turtle); "
+                             "nq and trig keep the named graphs")
+    formats.choices = LazyChoices(export_formats)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write to FILE (atomically) instead of stdout")
     return parser
@@ -156,9 +182,9 @@ def _merge_globals(args: argparse.Namespace) -> None:
     args.no_inference = args.no_inference or getattr(args, "no_inference_sub", False)
     args.debug = args.debug or getattr(args, "debug_sub", False)
     args.engine_given = getattr(args, "engine_sub", None) or args.engine
-    args.engine = args.engine_given or "oxigraph"
+    args.engine = args.engine_given or ENGINES.default
     args.reasoner_given = getattr(args, "reasoner_sub", None) or args.reasoner
-    args.reasoner = args.reasoner_given or "compiled"
+    args.reasoner = args.reasoner_given or REASONERS.default
     args.extra = list(args.extra) + list(getattr(args, "extra_sub", []))
     args.store = getattr(args, "store_sub", None) or args.store
     from backcare_kg.cli.remote_options import merge_remote
@@ -186,8 +212,8 @@ def _check_store_options(args: argparse.Namespace) -> None:
                                f"'{PROG} build --store DIR --with FILE'"),
         (args.no_inference, "--no-inference", "a store holds the inferred graph; for the "
                                               "asserted graph alone, drop --store"),
-        (args.engine_given not in (None, "oxigraph"), "--engine",
-         "a store is queried by the oxigraph engine only"),
+        (args.engine_given not in (None, STORE_ENGINE), "--engine",
+         f"a store is queried by the {STORE_ENGINE} engine only"),
         (args.reasoner_given, "--reasoner", "a store was reasoned when it was built: give "
                                             f"--reasoner to '{PROG} build'"),
         (args.command == "validate", "validate", "validate checks the RDF files, not a "
@@ -318,7 +344,7 @@ def _fast(args: argparse.Namespace, ask: Callable[[FastGraph], Result]) -> Resul
     (:mod:`backcare_kg.storage.fast_path`), when the options allow it and one is there; None
     when the normal path must answer."""
     if (args.store or args.endpoint or args.extra or args.no_inference
-            or args.engine != "oxigraph" or getattr(args, "lang", None)):
+            or args.engine != STORE_ENGINE or getattr(args, "lang", None)):
         return None
     from backcare_kg.storage.fast_path import answer
 

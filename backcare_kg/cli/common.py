@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,23 @@ Handler = Callable[[argparse.Namespace], int]
 #: How a subcommand module adds its subcommands: ``add(name, handler, help)`` gives the
 #: subcommand's parser, with the global options already on it.
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+class LazyChoices:
+    """The ``choices`` of an option, read only when argparse needs them (to check a value
+    given, or to show them in help or an error): building the parser imports no engine.
+
+    Set them on the action after ``add_argument``, which would otherwise read them at once.
+    """
+
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self._names = names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
 
 
 def check_readable(paths: Sequence[str]) -> None:

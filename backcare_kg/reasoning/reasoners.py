@@ -12,7 +12,9 @@ axiomatic noise is filtered (``reasoning.NOISE``):
   operations on whole relations; when the graph uses a construct it does not implement it
   says so in a warning and hands the graph to ``owlrl``.
 
-:func:`register` adds an engine, as rdflib's plugin registry does for parsers and stores.
+:func:`register` adds an engine, as rdflib's plugin registry does for parsers and stores (the
+registry is :mod:`backcare_kg.reasoning.reasoner_registry`, which names these reasoners
+without importing them).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from typing import Protocol
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import OWL, RDF
 
-from backcare_kg.errors import DataError, ParameterError
+from backcare_kg.errors import DataError
 from backcare_kg.rdf.rdflib_warnings import captured_rdflib_warnings
 from backcare_kg.reasoning.owl_rl import CompiledSession, Unsupported
+from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER, REASONERS
 from backcare_kg.reasoning.triples import Terms, TripleSet
 
 log = logging.getLogger(__name__)
@@ -36,7 +39,8 @@ log = logging.getLogger(__name__)
 #: Where owlrl writes its inconsistency reports (``_:e a err:ErrorMessage; err:error "…"``).
 ERR = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 
-DEFAULT = "compiled"
+#: The reasoner used unless another is named.
+DEFAULT = DEFAULT_REASONER
 
 
 class Session(Protocol):
@@ -59,29 +63,19 @@ class Reasoner:
     open: Callable[[TripleSet, Terms], Session]
 
 
-_REGISTRY: dict[str, Reasoner] = {}
-
-
 def register(name: str, description: str, open: Callable[[TripleSet, Terms], Session]) -> None:
     """Make a reasoner available by ``name`` (replacing one of that name)."""
-    _REGISTRY[name] = Reasoner(name, description, open)
+    REASONERS.register(name, Reasoner(name, description, open))
 
 
 def names() -> list[str]:
     """The registered reasoners' names."""
-    return sorted(_REGISTRY)
+    return REASONERS.names()
 
 
 def get(name: str) -> Reasoner:
     """The reasoner called ``name``; ParameterError listing the registered ones if none is."""
-    found = _REGISTRY.get(name)
-    if found is None:
-        raise ParameterError(
-            f"unknown reasoner {name!r}",
-            parameter="reasoner",
-            accepted=names(),
-        )
-    return found
+    return REASONERS.get(name)
 
 
 # -- owlrl, the reference ------------------------------------------------------------------
@@ -191,10 +185,12 @@ class CompiledOrOwlrl:
             return done
 
 
-register(
+#: The reasoners :mod:`.reasoner_registry` names (and imports this module for).
+COMPILED = Reasoner(
     "compiled",
     "OWL 2 RL with the schema compiled into set operations (fast; falls back to owlrl "
     "for constructs it lacks)",
     CompiledOrOwlrl,
 )
-register("owlrl", "RDFLib's OWL-RL package: the reference (slow on large graphs)", OwlrlSession)
+OWLRL = Reasoner("owlrl", "RDFLib's OWL-RL package: the reference (slow on large graphs)",
+                 OwlrlSession)

@@ -30,7 +30,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Identifier
 
 from backcare_kg.errors import ParameterError
-from backcare_kg.sparql.rewriting import _Token, _tokens
+from backcare_kg.sparql.rewriting import Token, tokenize
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["inline_values", "with_prefixes", "term_text"]
@@ -61,7 +61,7 @@ def inline_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
         return sparql
     texts = {name: term_text(name, term) for name, term in terms.items()}
     sparql = _expand_construct_where(sparql)
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     insertions: list[tuple[int, str]] = []
     stack: list[_Group] = []
     data_next = False  # the next '{' opens inline data (VALUES) or a CONSTRUCT template
@@ -101,7 +101,7 @@ def inline_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
 def with_prefixes(sparql: str) -> str:
     """``sparql`` with a ``PREFIX`` line for each project prefix it uses but does not declare
     (the local engines know them; a remote store does not)."""
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     declared = {tokens[i + 1].text[:-1] for i, t in enumerate(tokens[:-1])
                 if t.word() == "PREFIX" and tokens[i + 1].text.endswith(":")}
     used = {t.text.split(":", 1)[0] for t in tokens if t.kind == "word" and ":" in t.text}
@@ -129,7 +129,7 @@ def _values_block(names: list[str], texts: Mapping[str, str]) -> str:
 
 def _expand_construct_where(sparql: str) -> str:
     """``CONSTRUCT WHERE { P }`` as ``CONSTRUCT { P } WHERE { P }`` (else unchanged)."""
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     for i, token in enumerate(tokens[:-2]):
         if token.word() == "CONSTRUCT":
             if tokens[i + 1].word() != "WHERE" or tokens[i + 2].text != "{":
@@ -141,7 +141,7 @@ def _expand_construct_where(sparql: str) -> str:
     return sparql
 
 
-def _close(tokens: list[_Token], j: int) -> int:
+def _close(tokens: list[Token], j: int) -> int:
     depth = 0
     for k in range(j, len(tokens)):
         if tokens[k].text == "{":

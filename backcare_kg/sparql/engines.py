@@ -15,7 +15,8 @@ Both take the dataset from the query's ``FROM`` and ``FROM NAMED``, or from a
 with the same line and column (rdflib parses the query for both), and bind values by
 substitution: a bound variable stands for its value everywhere in the query and shows it
 wherever it is projected. Register another engine with :func:`register_engine`, as rdflib's
-plugin registry does for stores and parsers.
+plugin registry does for stores and parsers (the registry is
+:mod:`backcare_kg.sparql.engine_registry`, which names these engines without importing them).
 
 Known differences, none of which the bundled data and named queries meet (they give the
 same answers on both engines, as tests/test_engines.py checks):
@@ -60,7 +61,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
-from backcare_kg.errors import BackcareError, DataError, ParameterError, QueryError
+from backcare_kg.errors import BackcareError, DataError, QueryError
+from backcare_kg.sparql.engine_registry import (
+    DEFAULT_ENGINE,
+    create_engine,
+    engine_names,
+    register_engine,
+)
 from backcare_kg.sparql.oxigraph_results import OxTerm, to_oxigraph, to_result
 from backcare_kg.sparql.preparation import (
     DatasetDescription,
@@ -84,7 +91,8 @@ from backcare_kg.sparql.rewriting import (
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["QueryEngine", "RdflibEngine", "OxigraphEngine", "register_engine",
-           "engine_names", "create_engine", "nquads"]
+           "engine_names", "create_engine", "DEFAULT_ENGINE", "nquads", "QueryPlan",
+           "query_plan"]
 
 
 @runtime_checkable
@@ -103,29 +111,8 @@ class QueryEngine(Protocol):
     def __len__(self) -> int: ...
 
 
+#: What the registry (:mod:`.engine_registry`) holds: an engine over a Graph or Dataset.
 EngineFactory = Callable[[Graph | Dataset], QueryEngine]
-#: The engine used unless another is named.
-DEFAULT_ENGINE = "oxigraph"
-
-_ENGINES: dict[str, EngineFactory] = {}
-
-
-def register_engine(name: str, factory: EngineFactory) -> None:
-    """Make ``create_engine(name, dataset)`` call ``factory(dataset)`` (replacing any)."""
-    _ENGINES[name] = factory
-
-
-def engine_names() -> list[str]:
-    """The names of the registered engines."""
-    return sorted(_ENGINES)
-
-
-def create_engine(name: str, dataset: Graph | Dataset) -> QueryEngine:
-    """The engine called ``name`` over ``dataset``; ParameterError listing names if unknown."""
-    factory = _ENGINES.get(name)
-    if factory is None:
-        raise ParameterError(f"no query engine {name!r}", "engine", engine_names())
-    return factory(dataset)
 
 
 # -- rdflib ------------------------------------------------------------------------------------
@@ -189,7 +176,7 @@ class OxigraphEngine:
                 source: str | None = None, *,
                 dataset: DatasetDescription | None = None) -> Result:
         """Evaluate ``sparql`` with ``bindings`` (see :func:`.preparation.execute`)."""
-        plan = _plan(sparql, source)
+        plan = query_plan(sparql, source)
         if plan.service:
             refuse_service(plan.query, source)
         described = dataset.graphs() if dataset is not None else []
@@ -214,7 +201,7 @@ class OxigraphEngine:
             return False
         return next(self.store.quads_for_pattern(None, None, None, name), None) is not None
 
-    def _run(self, sparql: str, plan: _Plan, terms: Mapping[str, Identifier],
+    def _run(self, sparql: str, plan: QueryPlan, terms: Mapping[str, Identifier],
              source: str | None, **options: Any) -> Result:
         text, insertions = prepare_substitution(sparql, terms)
         substitutions: dict[ox.Variable, OxTerm] = {
@@ -236,7 +223,7 @@ class OxigraphEngine:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise QueryError(f"evaluation failed: {first[:200]}", source=source) from err
 
-    def _describe(self, plan: _Plan, terms: Mapping[str, Identifier],
+    def _describe(self, plan: QueryPlan, terms: Mapping[str, Identifier],
                   source: str | None, dataset: Mapping[str, Any]) -> Result:
         """A DESCRIBE as rdflib reads it, in two steps: select, then describe each resource.
 
@@ -248,10 +235,10 @@ class OxigraphEngine:
         resources: dict[Identifier, None] = dict.fromkeys(plan.iris)
         if plan.described and plan.pattern:
             select = describe_as_select(plan.text)
-            rows = self._run(select, _plan(select, source), terms, source, **dataset).rows
+            rows = self._run(select, query_plan(select, source), terms, source, **dataset).rows
             resources.update((v, None) for row in rows for v in row.values()
                              if isinstance(v, (URIRef, BNode)))
-        describe = _plan(_DESCRIBE_ONE, source)
+        describe = query_plan(_DESCRIBE_ONE, source)
         options = {}
         if dataset:
             options = {"default_graph": dataset["default_graph"]}
@@ -284,15 +271,11 @@ def nquads(dataset: Graph | Dataset) -> bytes:
     return b"".join(parts)
 
 
-register_engine(RdflibEngine.name, RdflibEngine)
-register_engine(OxigraphEngine.name, OxigraphEngine.from_dataset)
-
-
 # -- what the oxigraph engine needs to know of a query ---------------------------------------
 
 
 @dataclass(frozen=True)
-class _Plan:
+class QueryPlan:
     """What the oxigraph engine needs to know of a query, read by rdflib."""
 
     text: str
@@ -309,11 +292,11 @@ class _Plan:
     default_graphs: tuple[URIRef, ...]  # FROM
 
 
-_PLANS: dict[str, _Plan] = {}
+_PLANS: dict[str, QueryPlan] = {}
 _MAX_PLANS = 512
 
 
-def _plan(sparql: str, source: str | None) -> _Plan:
+def query_plan(sparql: str, source: str | None) -> QueryPlan:
     """The query read by rdflib (errors exactly as the rdflib engine's), cached by text."""
     plan = _PLANS.get(sparql)
     if plan is None:
@@ -326,7 +309,7 @@ def _plan(sparql: str, source: str | None) -> _Plan:
         kind = query_kind(query)
         targets = list(query.algebra.get("PV") or ())
         clauses = query.algebra.datasetClause or []
-        plan = _Plan(
+        plan = QueryPlan(
             text=sparql, query=query, kind=kind,
             projection=tuple(str(v) for v in targets) if kind == "SELECT" else (),
             described=tuple(str(v) for v in targets if isinstance(v, Variable))

@@ -27,6 +27,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from backcare_kg.errors import ParameterError, QueryError
+from backcare_kg.registry import Registry
 from backcare_kg.vocab import PREFIXES
 
 #: The four SPARQL query forms.
@@ -353,7 +354,7 @@ def _trig(result: Result) -> str:
     return dataset.serialize(format="trig")
 
 
-# -- the registry ----------------------------------------------------------------------------
+# -- the registries --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -366,23 +367,31 @@ class Format:
     write: Callable[[Result], str]
 
 
+def _registry(*formats: Format) -> Registry[Format]:
+    """``formats`` by name, offered in the order given."""
+    registry: Registry[Format] = Registry("format", "no format {name!r}", ordered=True)
+    for fmt in formats:
+        registry.register(fmt.name, fmt)
+    return registry
+
+
 #: Formats of SELECT and ASK results (CSV and TSV are defined for SELECT only).
-RESULT_FORMATS: dict[str, Format] = {f.name: f for f in (
+RESULT_FORMATS = _registry(
     Format("csv", "text/csv; charset=utf-8", "csv", _csv),
     Format("tsv", "text/tab-separated-values; charset=utf-8", "tsv", _tsv),
     Format("json", "application/sparql-results+json", "srj", _json),
     Format("xml", "application/sparql-results+xml", "srx", _xml),
-)}
+)
 
 #: Formats of CONSTRUCT and DESCRIBE results (RDF syntaxes).
-GRAPH_FORMATS: dict[str, Format] = {f.name: f for f in (
+GRAPH_FORMATS = _registry(
     Format("turtle", "text/turtle", "ttl", _rdflib_writer("turtle")),
     Format("nt", "application/n-triples", "nt", _ntriples),
     Format("nquads", "application/n-quads", "nq", _ntriples),
     Format("trig", "application/trig", "trig", _trig),
     Format("xml", "application/rdf+xml", "rdf", _rdflib_writer("xml")),
     Format("json-ld", "application/ld+json", "jsonld", _rdflib_writer("json-ld")),
-)}
+)
 
 #: Other names accepted for a format.
 ALIASES: dict[str, str] = {
@@ -395,10 +404,10 @@ ALIASES: dict[str, str] = {
 def formats_for(kind: str) -> dict[str, Format]:
     """The formats a result of query form ``kind`` can be written in, by name."""
     if kind == "SELECT":
-        return dict(RESULT_FORMATS)
+        return dict(RESULT_FORMATS.items())
     if kind == "ASK":
         return {n: f for n, f in RESULT_FORMATS.items() if n in ("json", "xml")}
-    return dict(GRAPH_FORMATS)
+    return dict(GRAPH_FORMATS.items())
 
 
 def get_format(kind: str, name: str) -> Format:

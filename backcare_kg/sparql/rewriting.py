@@ -30,7 +30,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Insertion", "prepare_substitution", "original_offset", "describe_as_select"]
+__all__ = ["Insertion", "prepare_substitution", "original_offset", "describe_as_select",
+           "Token", "tokenize"]
 
 _TOKEN = re.compile(
     r"""
@@ -62,7 +63,9 @@ class Insertion:
 
 
 @dataclass(frozen=True)
-class _Token:
+class Token:
+    """A token of a SPARQL query: its kind (``word``, ``var``, ...), text and offsets."""
+
     kind: str
     text: str
     start: int
@@ -102,7 +105,7 @@ def prepare_substitution(sparql: str, bound: Iterable[str]) -> tuple[str, tuple[
     names = sorted(set(bound))
     if not names:
         return sparql, ()
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     # BIND and SELECT expressions give their targets a type; widening would put them in
     # scope before the assignment, which SPARQL forbids
     widen = set(names) - {t.name() for k, t in enumerate(tokens[1:])
@@ -175,12 +178,13 @@ def _project(clause: _Select, names: list[str], widen: set[str]) -> list[Inserti
     return out
 
 
-def _tokens(sparql: str) -> list[_Token]:
+def tokenize(sparql: str) -> list[Token]:
+    """The tokens of ``sparql``, without whitespace and comments."""
     out = []
     for match in _TOKEN.finditer(sparql):
         kind = match.lastgroup or "punct"
         if kind != "skip":
-            out.append(_Token(kind, match.group(), match.start(), match.end()))
+            out.append(Token(kind, match.group(), match.start(), match.end()))
     return out
 
 
@@ -192,7 +196,7 @@ class _Frame:
     in_expressions: set[str] = field(default_factory=set)
 
 
-def _groups_using(tokens: list[_Token], names: set[str]) -> list[tuple[int, set[str]]]:
+def _groups_using(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
     """Group graph patterns whose own expressions use some of ``names``: (offset, names)."""
     found: list[tuple[int, set[str]]] = []
     stack: list[_Frame] = []
@@ -219,7 +223,7 @@ def _groups_using(tokens: list[_Token], names: set[str]) -> list[tuple[int, set[
     return found
 
 
-def _select(tokens: list[_Token], i: int) -> _Select:
+def _select(tokens: list[Token], i: int) -> _Select:
     """The SELECT clause whose keyword is ``tokens[i]``."""
     clause = _Select(after_keyword=tokens[i].end)
     j = i + 1
@@ -260,7 +264,7 @@ def _select(tokens: list[_Token], i: int) -> _Select:
     return clause
 
 
-def _matching_brace(tokens: list[_Token], j: int) -> int:
+def _matching_brace(tokens: list[Token], j: int) -> int:
     depth = 0
     while True:
         if tokens[j].text == "{":
@@ -272,7 +276,7 @@ def _matching_brace(tokens: list[_Token], j: int) -> int:
         j += 1
 
 
-def _modifiers(tokens: list[_Token], j: int, clause: _Select) -> int:
+def _modifiers(tokens: list[Token], j: int, clause: _Select) -> int:
     """Read GROUP BY, HAVING, ORDER BY, … after the WHERE group; the index past them."""
     braces = parens = aggregate_depth = 0
     in_group_by = False
@@ -315,7 +319,7 @@ def describe_as_select(sparql: str) -> str:
 
     The IRIs a DESCRIBE names are left out (the caller knows them from the parsed query).
     """
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     i = next(k for k, t in enumerate(tokens) if t.word() == "DESCRIBE")
     j = i + 1
     while j < len(tokens) and not (tokens[j].text == "{" or tokens[j].word() in _PROJECTION_ENDS):

@@ -19,7 +19,7 @@ is an ambiguity, reported with the matches; no match at all is reported with up 
 known candidates, closest first.
 
 The resolver reads the graph through a :class:`TermSource`: an rdflib Graph or Dataset
-(:class:`GraphSource`), or any query engine (:class:`EngineSource`, a few SPARQL queries:
+(:class:`GraphTerms`), or any query engine (:class:`EngineTerms`, a few SPARQL queries:
 one for labels, one for ``rdfs:subClassOf``, one for the instances of each class asked for),
 so a graph held in an on-disk store needs no rdflib copy. It asks only for what a value
 needs: a slug of the right class costs two small lookups, not an index of the graph.
@@ -43,8 +43,8 @@ from backcare_kg.vocab import BCR, PREFIXES
 if TYPE_CHECKING:
     from backcare_kg.sparql.engines import QueryEngine
 
-__all__ = ["TermResolver", "TermSource", "GraphSource", "EngineSource", "normalize",
-           "prefixed"]
+__all__ = ["TermResolver", "TermSource", "GraphTerms", "EngineTerms", "ENGINE_QUERIES",
+           "normalize", "prefixed"]
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 _MAX_LISTED = 10
@@ -100,7 +100,7 @@ class TermSource(Protocol):
         ...
 
 
-class GraphSource:
+class GraphTerms:
     """A :class:`TermSource` over an rdflib Graph, or a Dataset (all its graphs)."""
 
     def __init__(self, graph: Graph | Dataset) -> None:
@@ -141,7 +141,7 @@ class GraphSource:
         return next(self._triples(iri, None, None), None) is not None
 
 
-# The queries of EngineSource: internal, fixed text; values are bound, never pasted in.
+# The queries of EngineTerms: internal, fixed text; values are bound, never pasted in.
 _LABELS = """SELECT ?s ?label WHERE {
   VALUES ?p { rdfs:label skos:prefLabel skos:altLabel } ?s ?p ?label
   FILTER(isIRI(?s) && isLiteral(?label)) }"""
@@ -152,9 +152,11 @@ _INSTANCES = "SELECT DISTINCT ?s WHERE { ?s a ?class FILTER(isIRI(?s)) }"
 _SLUG_SUBJECTS = """SELECT DISTINCT ?s WHERE { ?s ?p ?o
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?namespace)) }"""
 _HAS_SUBJECT = "ASK { ?s ?p ?o }"
+#: Every query :class:`EngineTerms` runs (the command line's snapshot plans them ahead).
+ENGINE_QUERIES = (_LABELS, _LABELS_OF, _SUBCLASSES, _INSTANCES, _SLUG_SUBJECTS, _HAS_SUBJECT)
 
 
-class EngineSource:
+class EngineTerms:
     """A :class:`TermSource` answered by SPARQL through a query engine."""
 
     def __init__(self, engine: QueryEngine) -> None:
@@ -195,7 +197,7 @@ class TermResolver:
     any :class:`TermSource` (see :meth:`from_engine`)."""
 
     def __init__(self, source: Graph | Dataset | TermSource) -> None:
-        self._source: TermSource = GraphSource(source) if isinstance(source, Graph) else source
+        self._source: TermSource = GraphTerms(source) if isinstance(source, Graph) else source
         self._labels: dict[URIRef, set[str]] = {}
         self._all_labels = False
         self._all: set[URIRef] | None = None
@@ -205,7 +207,7 @@ class TermResolver:
     @classmethod
     def from_engine(cls, engine: QueryEngine) -> TermResolver:
         """A resolver that asks ``engine`` (a few SPARQL queries) instead of an rdflib graph."""
-        return cls(EngineSource(engine))
+        return cls(EngineTerms(engine))
 
     # -- public -------------------------------------------------------------------------
 

@@ -37,16 +37,15 @@ def _code_fingerprint() -> str:
 
 def record(kg: KnowledgeGraph) -> bytes:
     """The plans of the named queries of ``kg`` and of the term resolver's lookups, as JSON."""
-    from backcare_kg.sparql import term_resolver as terms
-    from backcare_kg.sparql.engines import _plan
+    from backcare_kg.sparql.engines import query_plan
+    from backcare_kg.sparql.term_resolver import ENGINE_QUERIES
 
     queries = kg.named_queries
     texts = [q.text for q in queries.values()]
-    texts += [terms._LABELS, terms._LABELS_OF, terms._SUBCLASSES, terms._INSTANCES,
-              terms._SLUG_SUBJECTS, terms._HAS_SUBJECT]
+    texts += ENGINE_QUERIES
     plans: dict[str, Any] = {}
     for text in texts:
-        plan = _plan(text, None)
+        plan = query_plan(text, None)
         if plan.service or plan.graphs or plan.kind == "DESCRIBE":
             continue  # the fast path leaves these to the oxigraph engine
         plans[text] = {"kind": plan.kind, "projection": list(plan.projection),

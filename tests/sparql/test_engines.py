@@ -22,6 +22,7 @@ from support.engine_cases import NAMED_CASES, assert_same
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.errors import BackcareError, ParameterError, QueryError
+from backcare_kg.sparql.engine_registry import ENGINES
 from backcare_kg.sparql.engines import (
     OxigraphEngine,
     QueryEngine,
@@ -507,9 +508,7 @@ def test_register_an_engine(small: Dataset) -> None:
         engine = create_engine("mine", small)
         assert engine.execute("ASK { ?s ?p ?o }", {}).boolean is True
     finally:
-        from backcare_kg.sparql import engines as module
-
-        del module._ENGINES["mine"]
+        ENGINES.unregister("mine")
     assert "mine" not in engine_names()
 
 

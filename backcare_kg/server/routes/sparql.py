@@ -38,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backcare_kg.registry import Registry
 from backcare_kg.server import service_description as description
 from backcare_kg.server.answering import Unanswered, reply_to
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
@@ -220,7 +221,7 @@ def _graphs(params: Params, name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _media(registry: dict[str, Format], name: str) -> str:
+def _media(registry: Registry[Format], name: str) -> str:
     return registry[name].media_type.split(";")[0]
 
 
