@@ -40,13 +40,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backcare_kg.rdf.names import PAGE_LOCAL_NAME, short_iri
 from backcare_kg.server import service_description as description
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.state import state_of
 from backcare_kg.server.worker import Reply, Task
 from backcare_kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, Format
-from backcare_kg.vocab import PREFIXES
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -374,17 +374,13 @@ def _cell(term: dict[str, str] | None, base: str) -> dict[str, str]:
     if term["type"] == "uri":
         href = "/" + value[len(base):] if value.startswith(base) else \
             value if value.startswith(("http://", "https://")) else ""
-        return {"text": _prefixed(value), "href": href, "title": value, "note": ""}
+        return {"text": _short(value), "href": href, "title": value, "note": ""}
     if term["type"] == "bnode":
         return {"text": "_:" + value, "href": "", "title": "", "note": ""}
     note = "@" + term["xml:lang"] if "xml:lang" in term else \
-        "^^" + _prefixed(term["datatype"]) if "datatype" in term else ""
+        "^^" + _short(term["datatype"]) if "datatype" in term else ""
     return {"text": value, "href": "", "title": "", "note": note}
 
 
-def _prefixed(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][\w.\-]*", local):
-            return f"{prefix}:{local}"
-    return iri
+def _short(iri: str) -> str:
+    return short_iri(iri, local_name=PAGE_LOCAL_NAME)
