@@ -30,7 +30,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Identifier
 
 from backcare_kg.errors import ParameterError
-from backcare_kg.sparql.rewriting import _Token, _tokens
+from backcare_kg.sparql.lexer import groups, matching_brace, tokenize
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["inline_values", "with_prefixes", "term_text"]
@@ -61,32 +61,11 @@ def inline_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
         return sparql
     texts = {name: term_text(name, term) for name, term in terms.items()}
     sparql = _expand_construct_where(sparql)
-    tokens = _tokens(sparql)
     insertions: list[tuple[int, str]] = []
-    stack: list[_Group] = []
-    data_next = False  # the next '{' opens inline data (VALUES) or a CONSTRUCT template
-    outermost_seen = False
-    for i, token in enumerate(tokens):
-        word = token.word()
-        if word in ("VALUES", "CONSTRUCT"):
-            data_next = True
-        elif token.text == "{":
-            subselect = i + 1 < len(tokens) and tokens[i + 1].word() == "SELECT"
-            minus = i > 0 and tokens[i - 1].word() == "MINUS"
-            pattern = not (data_next or subselect)
-            outermost = pattern and not stack and not outermost_seen
-            outermost_seen |= outermost
-            stack.append(_Group(token.end, pattern and not minus, outermost))
-            data_next = False
-        elif token.text == "}" and stack:
-            group = stack.pop()
-            if stack:
-                stack[-1].mentions |= group.mentions
-            names = set(texts) if group.outermost else group.mentions & set(texts)
-            if group.pattern and names:
-                insertions.append((group.open_end, _values_block(sorted(names), texts)))
-        elif token.kind == "var" and stack:
-            stack[-1].mentions.add(token.name())
+    for group in groups(tokenize(sparql)):
+        names = set(texts) if group.outermost else group.variables & set(texts)
+        if group.pattern and not group.after_minus and names:
+            insertions.append((group.open_end, _values_block(sorted(names), texts)))
     if not insertions:  # DESCRIBE ?v with no WHERE clause
         return sparql + " WHERE { " + _values_block(sorted(texts), texts) + " }"
     parts: list[str] = []
@@ -101,7 +80,7 @@ def inline_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
 def with_prefixes(sparql: str) -> str:
     """``sparql`` with a ``PREFIX`` line for each project prefix it uses but does not declare
     (the local engines know them; a remote store does not)."""
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     declared = {tokens[i + 1].text[:-1] for i, t in enumerate(tokens[:-1])
                 if t.word() == "PREFIX" and tokens[i + 1].text.endswith(":")}
     used = {t.text.split(":", 1)[0] for t in tokens if t.kind == "word" and ":" in t.text}
@@ -109,16 +88,6 @@ def with_prefixes(sparql: str) -> str:
     if not missing:
         return sparql
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + sparql
-
-
-class _Group:
-    __slots__ = ("open_end", "pattern", "outermost", "mentions")
-
-    def __init__(self, open_end: int, pattern: bool, outermost: bool) -> None:
-        self.open_end = open_end
-        self.pattern = pattern
-        self.outermost = outermost
-        self.mentions: set[str] = set()
 
 
 def _values_block(names: list[str], texts: Mapping[str, str]) -> str:
@@ -129,25 +98,13 @@ def _values_block(names: list[str], texts: Mapping[str, str]) -> str:
 
 def _expand_construct_where(sparql: str) -> str:
     """``CONSTRUCT WHERE { P }`` as ``CONSTRUCT { P } WHERE { P }`` (else unchanged)."""
-    tokens = _tokens(sparql)
+    tokens = tokenize(sparql)
     for i, token in enumerate(tokens[:-2]):
         if token.word() == "CONSTRUCT":
             if tokens[i + 1].word() != "WHERE" or tokens[i + 2].text != "{":
                 return sparql
-            close = _close(tokens, i + 2)
+            close = matching_brace(tokens, i + 2)
             body = sparql[tokens[i + 2].start:tokens[close].end]
             return (sparql[:token.end] + " " + body + " WHERE " + body
                     + sparql[tokens[close].end:])
     return sparql
-
-
-def _close(tokens: list[_Token], j: int) -> int:
-    depth = 0
-    for k in range(j, len(tokens)):
-        if tokens[k].text == "{":
-            depth += 1
-        elif tokens[k].text == "}":
-            depth -= 1
-            if depth == 0:
-                return k
-    return len(tokens) - 1

@@ -46,6 +46,7 @@ from backcare_kg.server.negotiation import accepted_media_types, best_media_type
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.state import state_of
 from backcare_kg.server.worker import Reply, Task
+from backcare_kg.sparql.lexer import first_keyword, update_keyword
 from backcare_kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, Format
 
 FORM = "application/x-www-form-urlencoded"
@@ -190,30 +191,6 @@ def _charset(parameters: str) -> str:
 def _read_only(what: str) -> ProtocolError:
     return ProtocolError(403, f"{what} is not allowed: this endpoint is read-only (query with "
                          "SELECT, ASK, CONSTRUCT or DESCRIBE)")
-
-
-# Comments, BASE and PREFIX declarations before the first keyword of a request.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n\r]*|(?i:BASE)\s*<[^<>]*>|(?i:PREFIX)\s*[^\s:<]*:\s*<[^<>]*>)*")
-_KEYWORD = re.compile(r"[A-Za-z]+")
-#: The words a SPARQL 1.1 Update request begins with.
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
-                             "MOVE", "ADD", "WITH"})
-
-
-def first_keyword(text: str) -> str:
-    """The first word of a SPARQL request after its prologue, upper-cased (``SELECT``,
-    ``INSERT``, …); empty if there is none."""
-    prologue = _PROLOGUE.match(text)
-    word = _KEYWORD.match(text, prologue.end() if prologue else 0)
-    return word.group().upper() if word else ""
-
-
-def update_keyword(text: str) -> str | None:
-    """The keyword (``INSERT``, ``LOAD``, …) if ``text`` is a SPARQL Update request, even a
-    malformed one; None for anything else (a query, or text the parser will refuse)."""
-    keyword = first_keyword(text)
-    return keyword if keyword in UPDATE_KEYWORDS else None
 
 
 # An absolute IRI (RFC 3987): a scheme, then no space nor character IRIs exclude.
