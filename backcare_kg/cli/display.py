@@ -15,15 +15,13 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from backcare_kg.vocab import BCR, PREFIXES
+from backcare_kg.rdf.names import TABLE_LOCAL_NAME, short_iri
+from backcare_kg.vocab import BCR
 
 if TYPE_CHECKING:
     from backcare_kg.sparql.named_queries import NamedQuery, Parameter
     from backcare_kg.sparql.results import Result
 
-# Longest namespace first, so bcr: wins over a shorter namespace it starts with.
-_NAMESPACES = sorted(((ns, prefix) for prefix, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
-_LOCAL_NAME = re.compile(r"^[A-Za-z_][\w\-.]*(?<!\.)$|^$")
 _SPACE = re.compile(r"\s+")
 
 
@@ -37,12 +35,7 @@ def is_terminal(stream: IO[Any]) -> bool:
 
 def compact(iri: str) -> str:
     """``iri`` as a prefixed name (``bcr:yoga``) when a known prefix fits, else as is."""
-    for namespace, prefix in _NAMESPACES:
-        if iri.startswith(namespace):
-            local = iri[len(namespace):]
-            if _LOCAL_NAME.match(local):
-                return f"{prefix}:{local}"
-    return iri
+    return short_iri(iri, local_name=TABLE_LOCAL_NAME)
 
 
 def slug(term: object) -> str | None:

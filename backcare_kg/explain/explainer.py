@@ -18,9 +18,10 @@ from backcare_kg.explain.locations import Locations
 from backcare_kg.explain.model import Explanation, Near, Proof, Statement
 from backcare_kg.explain.search import ProofSearch
 from backcare_kg.explain.sources import Sources, read_texts
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.reasoning.rules import Rule
 from backcare_kg.sparql.term_resolver import TermResolver
-from backcare_kg.vocab import BC, PREFIXES
+from backcare_kg.vocab import BC
 
 Term = str | Node
 
@@ -147,7 +148,7 @@ class Explainer:
             found = None
         if found is not None and found in properties:
             return found
-        close = sorted(_short(p) for p in properties if str(p).startswith(str(BC)))
+        close = sorted(short_iri(str(p)) for p in properties if str(p).startswith(str(BC)))
         raise ParameterError(f"no property of the graph is named {value!r}", "predicate", close)
 
     def object(self, value: Term) -> Node:
@@ -188,11 +189,3 @@ class Explainer:
         ):
             found |= set(self.index.subjects(RDF.type, cls))
         return found
-
-
-def _short(iri: Node) -> str:
-    text = str(iri)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text

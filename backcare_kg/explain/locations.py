@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from backcare_kg.errors import DataError
 from backcare_kg.explain.model import Location, Statement
-from backcare_kg.storage.loading import _RecordingStore, format_for, labelled, record
+from backcare_kg.storage.loading import RecordingStore, format_for, labelled, record
 
 
 class Locations:
@@ -90,7 +90,7 @@ class _LineParser(SinkParser):
         return bisect.bisect_left(self._breaks, position) + 1
 
 
-class _LineStore(_RecordingStore):
+class _LineStore(RecordingStore):
     """A recording store that also notes the parser's line as each triple arrives."""
 
     def __init__(self) -> None:
@@ -125,7 +125,7 @@ def _lines(path: Path) -> dict[Statement, int | None]:
     return {relabel(t): store.lines.get(t) for t in store.added}
 
 
-class _CallStore(_RecordingStore):
+class _CallStore(RecordingStore):
     """A recording store that also keeps every triple added, repeats included, in order."""
 
     def __init__(self) -> None:

@@ -15,9 +15,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Literal
 from rdflib.namespace import RDF
 from rdflib.term import Node
+
+from backcare_kg.rdf.conversion import to_oxigraph, to_rdflib
 
 Ids = tuple[int, int, int]
 IRI, BLANK, LITERAL = 0, 1, 2
@@ -120,33 +122,6 @@ class OxigraphTerms(Terms):
     def ntriples(self, i: int) -> str:
         """The N-Triples form of the term with id ``i``."""
         return str(self._terms[i])
-
-
-def to_oxigraph(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(node, Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        if node.datatype is not None:
-            return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-        return ox.Literal(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    return ox.NamedNode(str(node))
-
-
-def to_rdflib(term: Any) -> Node:
-    """A pyoxigraph term as an rdflib term (literals keep their lexical form)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
 
 
 class TripleSet:

@@ -30,7 +30,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Identifier
 
 from backcare_kg.errors import ParameterError
-from backcare_kg.sparql.rewriting import Token, tokenize
+from backcare_kg.sparql.lexer import groups, matching_brace, tokenize
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["inline_values", "with_prefixes", "term_text"]
@@ -61,32 +61,11 @@ def inline_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
         return sparql
     texts = {name: term_text(name, term) for name, term in terms.items()}
     sparql = _expand_construct_where(sparql)
-    tokens = tokenize(sparql)
     insertions: list[tuple[int, str]] = []
-    stack: list[_Group] = []
-    data_next = False  # the next '{' opens inline data (VALUES) or a CONSTRUCT template
-    outermost_seen = False
-    for i, token in enumerate(tokens):
-        word = token.word()
-        if word in ("VALUES", "CONSTRUCT"):
-            data_next = True
-        elif token.text == "{":
-            subselect = i + 1 < len(tokens) and tokens[i + 1].word() == "SELECT"
-            minus = i > 0 and tokens[i - 1].word() == "MINUS"
-            pattern = not (data_next or subselect)
-            outermost = pattern and not stack and not outermost_seen
-            outermost_seen |= outermost
-            stack.append(_Group(token.end, pattern and not minus, outermost))
-            data_next = False
-        elif token.text == "}" and stack:
-            group = stack.pop()
-            if stack:
-                stack[-1].mentions |= group.mentions
-            names = set(texts) if group.outermost else group.mentions & set(texts)
-            if group.pattern and names:
-                insertions.append((group.open_end, _values_block(sorted(names), texts)))
-        elif token.kind == "var" and stack:
-            stack[-1].mentions.add(token.name())
+    for group in groups(tokenize(sparql)):
+        names = set(texts) if group.outermost else group.variables & set(texts)
+        if group.pattern and not group.after_minus and names:
+            insertions.append((group.open_end, _values_block(sorted(names), texts)))
     if not insertions:  # DESCRIBE ?v with no WHERE clause
         return sparql + " WHERE { " + _values_block(sorted(texts), texts) + " }"
     parts: list[str] = []
@@ -111,16 +90,6 @@ def with_prefixes(sparql: str) -> str:
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + sparql
 
 
-class _Group:
-    __slots__ = ("open_end", "pattern", "outermost", "mentions")
-
-    def __init__(self, open_end: int, pattern: bool, outermost: bool) -> None:
-        self.open_end = open_end
-        self.pattern = pattern
-        self.outermost = outermost
-        self.mentions: set[str] = set()
-
-
 def _values_block(names: list[str], texts: Mapping[str, str]) -> str:
     variables = " ".join(f"?{n}" for n in names)
     row = " ".join(texts[n] for n in names)
@@ -134,20 +103,8 @@ def _expand_construct_where(sparql: str) -> str:
         if token.word() == "CONSTRUCT":
             if tokens[i + 1].word() != "WHERE" or tokens[i + 2].text != "{":
                 return sparql
-            close = _close(tokens, i + 2)
+            close = matching_brace(tokens, i + 2)
             body = sparql[tokens[i + 2].start:tokens[close].end]
             return (sparql[:token.end] + " " + body + " WHERE " + body
                     + sparql[tokens[close].end:])
     return sparql
-
-
-def _close(tokens: list[Token], j: int) -> int:
-    depth = 0
-    for k in range(j, len(tokens)):
-        if tokens[k].text == "{":
-            depth += 1
-        elif tokens[k].text == "}":
-            depth -= 1
-            if depth == 0:
-                return k
-    return len(tokens) - 1

@@ -14,9 +14,9 @@ from typing import Any
 
 from rdflib import URIRef
 
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.sparql.named_queries import NamedQuery, Parameter
 from backcare_kg.sparql.results import formats_for
-from backcare_kg.sparql.term_resolver import prefixed
 from backcare_kg.version import __version__
 
 #: The query parameter that names a result format instead of the ``Accept`` header.
@@ -120,7 +120,7 @@ def parameter(param: Parameter, instances: Instances | None = None) -> dict[str,
     if param.type == "iri":
         text.append(f"Give {_IRI_FORMS}.")
         if param.cls is not None:
-            text.append(f"An instance of `{prefixed(param.cls)}`.")
+            text.append(f"An instance of `{short_iri(str(param.cls), angle_brackets=True)}`.")
             known = instances(param.cls) if instances is not None else []
             if known:
                 schema["examples"] = known

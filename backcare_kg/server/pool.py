@@ -5,7 +5,7 @@ must be stoppable runs in a worker process (:mod:`.worker`): when its time is up
 is killed, the client gets :class:`QueryTimeout`, and a fresh worker takes its place in the
 background. The other workers go on answering meanwhile. Workers are started with
 ``spawn`` (no state shared with the server's threads) and each builds the graph from the
-:class:`~.config.GraphSource`: from the closure cache, or by opening the store read-only.
+:class:`~backcare_kg.graph_source.GraphSource`: from the closure cache, or by opening the store read-only.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from backcare_kg.errors import BackcareError
-from backcare_kg.server.config import GraphSource
+from backcare_kg.graph_source import GraphSource
 from backcare_kg.server.worker import Reply, Task
 from backcare_kg.server.worker import main as worker_main
 

@@ -27,7 +27,7 @@ from backcare_kg.errors import (
 
 if TYPE_CHECKING:
     from backcare_kg.graph import KnowledgeGraph
-    from backcare_kg.server.config import GraphSource
+    from backcare_kg.graph_source import GraphSource
     from backcare_kg.sparql.results import Format, Result
 
 

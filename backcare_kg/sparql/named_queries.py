@@ -45,8 +45,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from backcare_kg.errors import DataError, ParameterError, UnknownQueryError
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.sparql.results import QueryKind
-from backcare_kg.sparql.term_resolver import TermResolver, prefixed
+from backcare_kg.sparql.term_resolver import TermResolver
 from backcare_kg.vocab import PREFIXES
 
 __all__ = ["Parameter", "NamedQuery", "load_named_queries", "find"]
@@ -131,9 +132,10 @@ class Parameter:
 
     def to_dict(self) -> dict[str, Any]:
         """The parameter as plain data (for listings and an OpenAPI description)."""
+        cls = short_iri(str(self.cls), angle_brackets=True) if self.cls else None
         return {
             "name": self.name, "required": self.required, "type": self.type,
-            "language": self.language, "class": prefixed(self.cls) if self.cls else None,
+            "language": self.language, "class": cls,
             "description": self.description, "example": self.example, "default": self.default,
         }
 

@@ -4,112 +4,45 @@ Conversion is the cost that remains once pyoxigraph has answered, so it takes th
 path measured: pyoxigraph writes the solutions in the SPARQL TSV format (or the triples in
 N-Triples) in Rust, and each distinct term's text becomes an rdflib term once per result.
 Terms the text formats cannot carry (an IRI with a tab, only possible with lenient loading)
-fall back to converting pyoxigraph's term objects. ``xsd:string`` literals become plain
-rdflib literals, as rdflib parses them; blank nodes keep their identifiers.
+fall back to converting pyoxigraph's term objects. The conversions themselves are those of
+:mod:`backcare_kg.rdf.conversion`; here their failures become query and parameter errors.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import BNode, URIRef
 from rdflib.term import Identifier, Node
 
 from backcare_kg.errors import ParameterError, QueryError
+from backcare_kg.rdf import conversion
+from backcare_kg.rdf.conversion import NoRdflibTerm, OxTerm, UnreadableText, from_text
 from backcare_kg.sparql.results import QueryKind, Result, Value
 
 __all__ = ["OxTerm", "to_oxigraph", "from_oxigraph", "to_result"]
-
-_XSD_STRING = str(XSD.string)
-OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def to_oxigraph(name: str, term: Identifier) -> OxTerm:
     """``term`` (the value of variable ``name``) as a pyoxigraph term; ParameterError if none."""
     try:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, BNode):
-            return ox.BlankNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
+        return conversion.to_oxigraph(term)
     except ValueError as err:
         raise ParameterError(f"not a valid RDF term: {err}", name) from None
-    raise ParameterError(f"a {type(term).__name__} cannot be bound", name)
+    except TypeError:
+        raise ParameterError(f"a {type(term).__name__} cannot be bound", name) from None
 
 
 def from_oxigraph(term: Any) -> Node:
     """A pyoxigraph term as an rdflib term; QueryError for one rdflib cannot hold."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            if getattr(term, "direction", None):
-                raise QueryError("a literal with a base direction has no rdflib equivalent")
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else \
-            Literal(term.value, datatype=URIRef(datatype))
-    raise QueryError(f"an RDF-star triple term has no rdflib equivalent: {term}")
-
-
-_IRI = re.compile(r"<([^<>\t\n]*)>\Z")
-_BLANK = re.compile(r"_:(\S+)\Z")
-_LITERAL = re.compile(
-    r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)(--\w+)?|\^\^<([^<>\t\n]*)>)?\Z', re.S)
-_BARE = [(re.compile(pattern), XSD[name]) for pattern, name in (
-    (r"(true|false)\Z", "boolean"),
-    (r"[+-]?[0-9]+\Z", "integer"),
-    (r"[+-]?[0-9]*\.[0-9]+\Z", "decimal"),
-    (r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+\Z", "double"),
-)]
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_UNESCAPE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'",
-             "\\": "\\"}
-
-
-class _Unreadable(Exception):
-    """A text the fast path cannot read as one term: take the slow path."""
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1) or match.group(2)
-    return chr(int(code, 16)) if code else _UNESCAPE.get(match.group(3), match.group())
-
-
-def _from_text(field: str) -> Node:
-    """A term as pyoxigraph writes it in N-Triples or the SPARQL TSV results format."""
-    if field.startswith("<<"):
-        raise QueryError(f"an RDF-star triple term has no rdflib equivalent: {field}")
-    if match := _IRI.match(field):
-        return URIRef(match.group(1))
-    if match := _BLANK.match(field):
-        return BNode(match.group(1))
-    if match := _LITERAL.match(field):
-        lexical, language, direction, datatype = match.groups()
-        if "\\" in lexical:
-            lexical = _ESCAPE.sub(_unescape, lexical)
-        if direction:
-            raise QueryError("a literal with a base direction has no rdflib equivalent")
-        if language:
-            return Literal(lexical, lang=language)
-        return Literal(lexical, datatype=URIRef(datatype)) if datatype else Literal(lexical)
-    for pattern, datatype in _BARE:
-        if pattern.match(field):
-            return Literal(field, datatype=datatype)
-    raise _Unreadable(field)
+    try:
+        return conversion.to_rdflib(term, strict=True)
+    except NoRdflibTerm as err:
+        raise QueryError(str(err)) from None
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -153,10 +86,13 @@ def _gc_paused() -> Iterator[None]:
 
 
 class _TermCache(dict[str, Node | None]):
-    """Terms by their text, each read once per result (raises _Unreadable)."""
+    """Terms by their text, each read once per result (raises UnreadableText)."""
 
     def __missing__(self, text: str) -> Node | None:
-        term = self[text] = _from_text(text) if text else None
+        try:
+            term = self[text] = from_text(text) if text else None
+        except NoRdflibTerm as err:
+            raise QueryError(str(err)) from None
         return term
 
 
@@ -185,7 +121,7 @@ def _tsv_rows(columns: Columns, solutions: ox.QuerySolutions) -> list[dict[str, 
                 return None  # an IRI holding a tab or a line break (lenient loading only)
             rows.append({var: constant if i < 0 else terms[fields[i]]
                          for var, i, constant in plan})
-    except _Unreadable:
+    except UnreadableText:
         return None
     return rows
 
@@ -224,7 +160,7 @@ def _nt_triples(triples: ox.QueryTriples) -> list[Triple] | None:
             if not isinstance(s, (URIRef, BNode)) or not isinstance(p, URIRef) or o is None:
                 return None
             out.append((s, p, o))
-    except _Unreadable:
+    except UnreadableText:
         return None
     return out
 

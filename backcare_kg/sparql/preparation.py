@@ -25,13 +25,13 @@ from typing import Any
 from pyparsing import ParseBaseException
 from rdflib import Dataset, Graph, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from backcare_kg.errors import BackcareError, QueryError, QueryRefused
 from backcare_kg.sparql.binding import as_term, bind_terms  # noqa: F401 (re-exported)
+from backcare_kg.sparql.lexer import UNICODE_ESCAPE, expand_escape, update_keyword
 from backcare_kg.sparql.results import QueryKind, Result
 from backcare_kg.vocab import PREFIXES
 
@@ -42,9 +42,6 @@ __all__ = ["execute", "prepare", "query_kind", "query_variables", "assigned_vari
 _KINDS: dict[str, QueryKind] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
                                 "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 _INTERNAL_VAR = re.compile(r"__agg_\d+__\Z")
-# rdflib expands \uXXXX and \UXXXXXXXX escapes before parsing (and pyparsing then expands
-# tabs): error positions refer to that text, so they are mapped back to the original.
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.I)
 _UNKNOWN_PREFIX = re.compile(r"Unknown namespace prefix : (\S*)")
 
 
@@ -134,7 +131,7 @@ def _prepare(sparql: str, source: str | None) -> Query:
         return prepareQuery(sparql, initNs=PREFIXES)
     except ParseBaseException as err:
         line, column = _position(sparql, err)
-        if _is_update(sparql):
+        if update_keyword(sparql) is not None:
             raise QueryRefused("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, …) is not allowed: "
                                "the knowledge graph is read-only", line, column, source) from err
         raise QueryError(_describe(sparql, err, line, column), line, column, source) from err
@@ -236,25 +233,21 @@ def _walk(node: Any, skip: tuple[str, ...] = ("_vars",)) -> Iterator[Any]:
 # -- errors ----------------------------------------------------------------------------------
 
 
-def _is_update(sparql: str) -> bool:
-    try:
-        return "request" in parseUpdate(sparql)
-    except Exception:
-        return False
-
-
 def _index_map(text: str) -> tuple[str, list[int]]:
-    """The text pyparsing saw, and for each of its characters the index in ``text``."""
+    """The text pyparsing saw, and for each of its characters the index in ``text``.
+
+    rdflib expands ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes before parsing (and pyparsing
+    then expands tabs): error positions refer to that text, so they are mapped back.
+    """
     expanded: list[str] = []
     origin: list[int] = []
     last = 0
-    for m in _UNICODE_ESCAPE.finditer(text):
+    for m in UNICODE_ESCAPE.finditer(text):
         expanded.append(text[last:m.start()])
         origin.extend(range(last, m.start()))
-        try:
-            expanded.append(chr(int(m.group(1), 16)))
-        except (ValueError, OverflowError):
-            expanded.append(m.group())
+        char = expand_escape(m)
+        expanded.append(char)
+        if len(char) > 1:  # no code point: left as written
             origin.extend(range(m.start(), m.end() - 1))
         origin.append(m.start())
         last = m.end()

@@ -20,32 +20,19 @@ are RDF terms and never become query text. Two limits of pyoxigraph 0.5 need the
    to the optimizer ``?v`` may then be bound to any term; at run time the sub-query is
    one index probe for the substituted value that adds at most one compatible solution.
 
-The lexer is small but knows comments, strings, IRIs and prefixed names; the text has been
-parsed by rdflib before, so it is a valid query.
+The text is read by :mod:`.lexer` (tokens and groups); it has been parsed by rdflib before,
+so it is a valid query.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["Insertion", "prepare_substitution", "original_offset", "describe_as_select",
-           "Token", "tokenize"]
+from backcare_kg.sparql.lexer import Token, groups, matching_brace, tokenize
 
-_TOKEN = re.compile(
-    r"""
-      (?P<skip>\s+|\#[^\r\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f\u2040]+)
-    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    | (?P<word>[\w\u00b7\u0300-\u036f\u203f\u2040.:%\\-]+)
-    | (?P<punct>.)
-    """,
-    re.X | re.S,
-)
+__all__ = ["Insertion", "prepare_substitution", "original_offset", "describe_as_select"]
+
 _AGGREGATES = {"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"}
 _PROJECTION_ENDS = {"WHERE", "FROM"}
 _MODIFIERS = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
@@ -60,22 +47,6 @@ class Insertion:
     offset: int
     rank: int
     text: str
-
-
-@dataclass(frozen=True)
-class Token:
-    """A token of a SPARQL query: its kind (``word``, ``var``, ...), text and offsets."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-    def word(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-    def name(self) -> str:
-        return self.text[1:] if self.kind == "var" else ""
 
 
 @dataclass
@@ -111,8 +82,9 @@ def prepare_substitution(sparql: str, bound: Iterable[str]) -> tuple[str, tuple[
     widen = set(names) - {t.name() for k, t in enumerate(tokens[1:])
                           if tokens[k].word() == "AS"}
     insertions: set[Insertion] = set()
-    for offset, variables in _groups_using(tokens, widen):
-        insertions.update(_widen(offset, v) for v in variables)
+    for group in groups(tokens):
+        if group.pattern:  # a group whose own expressions use a variable to widen
+            insertions.update(_widen(group.open_end, v) for v in group.in_expressions & widen)
     for i, token in enumerate(tokens):
         if token.word() == "SELECT":
             insertions.update(_project(_select(tokens, i), names, widen))
@@ -178,51 +150,6 @@ def _project(clause: _Select, names: list[str], widen: set[str]) -> list[Inserti
     return out
 
 
-def tokenize(sparql: str) -> list[Token]:
-    """The tokens of ``sparql``, without whitespace and comments."""
-    out = []
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup or "punct"
-        if kind != "skip":
-            out.append(Token(kind, match.group(), match.start(), match.end()))
-    return out
-
-
-@dataclass
-class _Frame:
-    open_end: int
-    pattern: bool  # a group graph pattern (not inline data, a template or a bare sub-SELECT)
-    parens: int = 0
-    in_expressions: set[str] = field(default_factory=set)
-
-
-def _groups_using(tokens: list[Token], names: set[str]) -> list[tuple[int, set[str]]]:
-    """Group graph patterns whose own expressions use some of ``names``: (offset, names)."""
-    found: list[tuple[int, set[str]]] = []
-    stack: list[_Frame] = []
-    data_next = False  # the next '{' opens inline data (VALUES) or a CONSTRUCT template
-    for i, token in enumerate(tokens):
-        word = token.word()
-        if word in ("VALUES", "CONSTRUCT"):
-            data_next = True
-        elif token.text == "{":
-            subselect = i + 1 < len(tokens) and tokens[i + 1].word() == "SELECT"
-            stack.append(_Frame(token.end, not (data_next or subselect)))
-            data_next = False
-        elif token.text == "}" and stack:
-            frame = stack.pop()
-            used = frame.in_expressions & names
-            if frame.pattern and used:
-                found.append((frame.open_end, used))
-        elif stack and token.text == "(":
-            stack[-1].parens += 1
-        elif stack and token.text == ")":
-            stack[-1].parens -= 1
-        elif stack and token.kind == "var" and stack[-1].parens > 0:
-            stack[-1].in_expressions.add(token.name())
-    return found
-
-
 def _select(tokens: list[Token], i: int) -> _Select:
     """The SELECT clause whose keyword is ``tokens[i]``."""
     clause = _Select(after_keyword=tokens[i].end)
@@ -257,23 +184,11 @@ def _select(tokens: list[Token], i: int) -> _Select:
     while tokens[j].text != "{":  # WHERE, and FROM clauses of the outermost SELECT
         j += 1
     clause.where_open = tokens[j].end
-    j = _matching_brace(tokens, j)
+    j = matching_brace(tokens, j)
     clause.where_close = tokens[j].start
     j = _modifiers(tokens, j + 1, clause)
     clause.uses = {t.name() for t in tokens[i:j] if t.kind == "var"}
     return clause
-
-
-def _matching_brace(tokens: list[Token], j: int) -> int:
-    depth = 0
-    while True:
-        if tokens[j].text == "{":
-            depth += 1
-        elif tokens[j].text == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
 
 
 def _modifiers(tokens: list[Token], j: int, clause: _Select) -> int:

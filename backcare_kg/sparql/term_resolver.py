@@ -38,13 +38,14 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from backcare_kg.errors import ParameterError
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.vocab import BCR, PREFIXES
 
 if TYPE_CHECKING:
     from backcare_kg.sparql.engines import QueryEngine
 
 __all__ = ["TermResolver", "TermSource", "GraphTerms", "EngineTerms", "ENGINE_QUERIES",
-           "normalize", "prefixed"]
+           "normalize"]
 
 LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 _MAX_LISTED = 10
@@ -61,15 +62,6 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.findall(r"[^\W_]+", bare.casefold()))
-
-
-def prefixed(iri: URIRef | str) -> str:
-    """``iri`` as a prefixed name of :data:`~backcare_kg.vocab.PREFIXES`, or ``<iri>``."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if str(iri).startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{str(iri)[len(PREFIXES[best]):]}" if best else f"<{iri}>"
 
 
 class TermSource(Protocol):
@@ -260,9 +252,11 @@ class TermResolver:
 
     @staticmethod
     def display(iri: URIRef) -> str:
-        """How a resource is listed: its slug for ``bcr:`` IRIs, else a prefixed name."""
+        """How a resource is listed: its slug for ``bcr:`` IRIs, else a prefixed name (or
+        ``<iri>``)."""
         text = str(iri)
-        return text[len(str(BCR)):] if text.startswith(str(BCR)) else prefixed(iri)
+        return text[len(str(BCR)):] if text.startswith(str(BCR)) else \
+            short_iri(text, angle_brackets=True)
 
     # -- tiers 1-3 ----------------------------------------------------------------------
 
@@ -361,7 +355,7 @@ class TermResolver:
 
     @staticmethod
     def _kind_name(kind: URIRef | None) -> str:
-        return "resource" if kind is None else prefixed(kind)
+        return "resource" if kind is None else short_iri(str(kind), angle_brackets=True)
 
     def _closest(self, key: str, candidates: set[URIRef]) -> list[str]:
         def score(iri: URIRef) -> float:

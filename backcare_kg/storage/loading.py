@@ -82,12 +82,12 @@ def load_files(paths: Sequence[Path]) -> Graph:
 
 def parse_file(path: Path, graph: Graph) -> None:
     """Parse one RDF file into ``graph``; raise DataError with its path and line on failure."""
-    store = _RecordingStore()
+    store = RecordingStore()
     parsed, digest = record(path, store)
     _merge(store, parsed, graph, digest)
 
 
-def record(path: Path, store: _RecordingStore) -> tuple[Graph, str]:
+def record(path: Path, store: RecordingStore) -> tuple[Graph, str]:
     """Parse ``path`` into ``store`` (which notes the order triples arrive in); the parsed
     graph and the digest of the file's bytes that :func:`labelled` names blank nodes by."""
     fmt = format_for(path)
@@ -122,12 +122,13 @@ def _read(path: Path) -> bytes:
         raise DataError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
 
 
-class _RecordingStore(Memory):
+class RecordingStore(Memory):
     """A memory store that remembers the order parsers add triples in.
 
     Parsers add triples in a deterministic order, but the store's own iteration order is
     that of a set of blank nodes with random labels; labelling blank nodes in insertion
-    order makes their labels a function of the file's content.
+    order makes their labels a function of the file's content. Subclasses note more as
+    triples arrive (:mod:`backcare_kg.explain.locations`: the line of each).
     """
 
     def __init__(self) -> None:
@@ -142,7 +143,7 @@ class _RecordingStore(Memory):
 
 
 def labelled(
-    store: _RecordingStore, digest: str
+    store: RecordingStore, digest: str
 ) -> Callable[[tuple[Node, Node, Node]], tuple[Node, Node, Node]]:
     """The parsed triple with its blank nodes labelled by first appearance in ``store``
     (the labels :func:`parse_file` gives; ``digest`` comes from the file's bytes)."""
@@ -160,7 +161,7 @@ def labelled(
     return lambda t: (relabel(t[0]), relabel(t[1]), relabel(t[2]))
 
 
-def _merge(store: _RecordingStore, parsed: Graph, graph: Graph, digest: str) -> None:
+def _merge(store: RecordingStore, parsed: Graph, graph: Graph, digest: str) -> None:
     """Add the parsed triples to ``graph``, labelling blank nodes by first appearance."""
     relabel = labelled(store, digest)
     graph.addN((*relabel(t), graph) for t in store.added)

@@ -13,6 +13,7 @@ from rdflib import RDFS, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.vocab import PREFIXES
 from backcare_kg.web.per_graph import PerGraph
 
@@ -46,13 +47,8 @@ COMMON_NAMES: dict[str, dict[str, str]] = {
 
 
 def curie(iri: str) -> str:
-    """``iri`` as a prefixed name (``bc:Activity``), or the IRI itself."""
-    text = str(iri)
-    best = ""
-    for prefix, namespace in DISPLAY_PREFIXES.items():
-        if text.startswith(namespace) and len(namespace) > len(DISPLAY_PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{text[len(DISPLAY_PREFIXES[best]):]}" if best else text
+    """``iri`` as a prefixed name of :data:`DISPLAY_PREFIXES` (``bc:Activity``), or the IRI."""
+    return short_iri(str(iri), DISPLAY_PREFIXES)
 
 
 class Labels:

@@ -6,8 +6,9 @@ import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
 from backcare_kg.errors import ParameterError
+from backcare_kg.rdf.names import short_iri
 from backcare_kg.sparql.engines import OxigraphEngine, RdflibEngine
-from backcare_kg.sparql.term_resolver import TermResolver, normalize, prefixed
+from backcare_kg.sparql.term_resolver import TermResolver, normalize
 from backcare_kg.vocab import BC, BCR
 
 DATA = """
@@ -174,6 +175,6 @@ def test_the_index_is_built_once() -> None:
 
 def test_helpers() -> None:
     assert normalize("  Fase  CRÓNICA, (dolor)_lumbar ") == "fase cronica dolor lumbar"
-    assert prefixed(BC.Activity) == "bc:Activity"
-    assert prefixed(URIRef("http://example.org/x")) == "<http://example.org/x>"
+    assert short_iri(BC.Activity, angle_brackets=True) == "bc:Activity"
+    assert short_iri("http://example.org/x", angle_brackets=True) == "<http://example.org/x>"
     assert TermResolver.display(BCR["acute-phase"]) == "acute-phase"

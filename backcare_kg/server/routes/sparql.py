@@ -38,14 +38,15 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backcare_kg.rdf.names import PAGE_LOCAL_NAME, short_iri
 from backcare_kg.registry import Registry
 from backcare_kg.server import service_description as description
 from backcare_kg.server.answering import Unanswered, reply_to
 from backcare_kg.server.negotiation import accepted_media_types, best_media_type
 from backcare_kg.server.state import state_of
 from backcare_kg.server.worker import Reply, Task
+from backcare_kg.sparql.lexer import first_keyword, update_keyword
 from backcare_kg.sparql.results import GRAPH_FORMATS, RESULT_FORMATS, Format
-from backcare_kg.vocab import PREFIXES
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -183,30 +184,6 @@ def _charset(parameters: str) -> str:
 def _read_only(what: str) -> ProtocolError:
     return ProtocolError(403, f"{what} is not allowed: this endpoint is read-only (query with "
                          "SELECT, ASK, CONSTRUCT or DESCRIBE)")
-
-
-# Comments, BASE and PREFIX declarations before the first keyword of a request.
-_PROLOGUE = re.compile(
-    r"(?:\s+|#[^\n\r]*|(?i:BASE)\s*<[^<>]*>|(?i:PREFIX)\s*[^\s:<]*:\s*<[^<>]*>)*")
-_KEYWORD = re.compile(r"[A-Za-z]+")
-#: The words a SPARQL 1.1 Update request begins with.
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
-                             "MOVE", "ADD", "WITH"})
-
-
-def first_keyword(text: str) -> str:
-    """The first word of a SPARQL request after its prologue, upper-cased (``SELECT``,
-    ``INSERT``, …); empty if there is none."""
-    prologue = _PROLOGUE.match(text)
-    word = _KEYWORD.match(text, prologue.end() if prologue else 0)
-    return word.group().upper() if word else ""
-
-
-def update_keyword(text: str) -> str | None:
-    """The keyword (``INSERT``, ``LOAD``, …) if ``text`` is a SPARQL Update request, even a
-    malformed one; None for anything else (a query, or text the parser will refuse)."""
-    keyword = first_keyword(text)
-    return keyword if keyword in UPDATE_KEYWORDS else None
 
 
 # An absolute IRI (RFC 3987): a scheme, then no space nor character IRIs exclude.
@@ -367,17 +344,13 @@ def _cell(term: dict[str, str] | None, base: str) -> dict[str, str]:
     if term["type"] == "uri":
         href = "/" + value[len(base):] if value.startswith(base) else \
             value if value.startswith(("http://", "https://")) else ""
-        return {"text": _prefixed(value), "href": href, "title": value, "note": ""}
+        return {"text": _short(value), "href": href, "title": value, "note": ""}
     if term["type"] == "bnode":
         return {"text": "_:" + value, "href": "", "title": "", "note": ""}
     note = "@" + term["xml:lang"] if "xml:lang" in term else \
-        "^^" + _prefixed(term["datatype"]) if "datatype" in term else ""
+        "^^" + _short(term["datatype"]) if "datatype" in term else ""
     return {"text": value, "href": "", "title": "", "note": note}
 
 
-def _prefixed(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][\w.\-]*", local):
-            return f"{prefix}:{local}"
-    return iri
+def _short(iri: str) -> str:
+    return short_iri(iri, local_name=PAGE_LOCAL_NAME)
