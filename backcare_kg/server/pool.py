@@ -5,7 +5,8 @@ must be stoppable runs in a worker process (:mod:`.worker`): when its time is up
 is killed, the client gets :class:`QueryTimeout`, and a fresh worker takes its place in the
 background. The other workers go on answering meanwhile. Workers are started with
 ``spawn`` (no state shared with the server's threads) and each builds the graph from the
-:class:`~backcare_kg.graph_source.GraphSource`: from the closure cache, or by opening the store read-only.
+:class:`~backcare_kg.graph_source.GraphSource`: from the closure cache, by opening the store
+read-only, or by connecting.
 """
 
 from __future__ import annotations
