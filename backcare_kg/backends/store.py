@@ -10,6 +10,7 @@ from rdflib import Dataset
 
 from backcare_kg.backends import Backend, empty_dataset
 from backcare_kg.errors import ParameterError
+from backcare_kg.sparql.engine_registry import STORE_ENGINE
 from backcare_kg.sparql.engines import OxigraphEngine, QueryEngine
 from backcare_kg.sparql.oxigraph_results import from_oxigraph
 from backcare_kg.storage import files
@@ -35,9 +36,9 @@ class StoreBackend(Backend):
     def open(cls, directory: str | PathLike[str], engine: str) -> StoreBackend:
         """The store at ``directory`` (see :func:`~backcare_kg.storage.store.open_store`);
         :class:`~backcare_kg.errors.ParameterError` unless ``engine`` is ``oxigraph``."""
-        if engine != "oxigraph":
-            raise ParameterError("a store is queried by the oxigraph engine only", "engine",
-                                 ["oxigraph"])
+        if engine != STORE_ENGINE:
+            raise ParameterError(f"a store is queried by the {STORE_ENGINE} engine only",
+                                 "engine", [STORE_ENGINE])
         return cls(*open_store(directory))
 
     @property

@@ -22,7 +22,8 @@ from rdflib.term import Node
 
 from backcare_kg.errors import DataError
 from backcare_kg.explain.model import Location, Statement
-from backcare_kg.storage.loading import RecordingStore, format_for, labelled, record
+from backcare_kg.rdf.file_formats import format_for
+from backcare_kg.storage.loading import RecordingStore, labelled, record
 
 
 class Locations:

@@ -33,7 +33,7 @@ from backcare_kg.publish.directory import (
     staging,
     swap_into_place,
 )
-from backcare_kg.publish.site import KINDS, SiteOptions, SiteWriter, write_site
+from backcare_kg.publish.site import KINDS, FileCounts, SiteOptions, SiteWriter, write_site
 from backcare_kg.version import __version__
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ __all__ = ["MANIFEST", "PublishReport", "SiteOptions", "check_url", "publish", "
 
 
 @dataclass(frozen=True)
-class PublishReport:
+class PublishReport(FileCounts):
     """What :func:`publish` wrote: files and bytes by kind (see :data:`.site.KINDS`)."""
 
     directory: Path
@@ -52,14 +52,6 @@ class PublishReport:
     seconds: float
     replaced: bool
     skipped: tuple[str, ...] = ()
-
-    @property
-    def total_files(self) -> int:
-        return sum(self.files.values())
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(self.sizes.values())
 
     def __str__(self) -> str:
         verb = "replaced the previous site in" if self.replaced else "published the site to"

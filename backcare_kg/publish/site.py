@@ -78,8 +78,23 @@ class SiteOptions:
                      queries=None, languages=False, base=PUBLIC_BASE)
 
 
+class FileCounts:
+    """Files and bytes counted by kind (see :data:`KINDS`), and their totals."""
+
+    files: dict[str, int]
+    sizes: dict[str, int]
+
+    @property
+    def total_files(self) -> int:
+        return sum(self.files.values())
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.sizes.values())
+
+
 @dataclass
-class SiteWriter:
+class SiteWriter(FileCounts):
     """Writes the files of a site under ``root``, counting them and their bytes by kind."""
 
     root: Path
@@ -95,14 +110,6 @@ class SiteWriter:
         target.write_bytes(data)
         self.files[kind] += 1
         self.sizes[kind] += len(data)
-
-    @property
-    def total_files(self) -> int:
-        return sum(self.files.values())
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(self.sizes.values())
 
 
 def write_site(kg: KnowledgeGraph, writer: SiteWriter, options: SiteOptions,

@@ -12,6 +12,7 @@ as written (rdflib would normalize some, e.g. ``"01"^^xsd:integer``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from backcare_kg.errors import DataError
+from backcare_kg.rdf.file_formats import oxigraph_format_for
 from backcare_kg.reasoning import reasoners
 from backcare_kg.reasoning.materialize import NoiseTest, closure
 from backcare_kg.reasoning.rules import Rule
@@ -30,19 +32,6 @@ from backcare_kg.reasoning.triples import IRI, OxigraphTerms, TripleSet
 
 log = logging.getLogger(__name__)
 
-#: pyoxigraph formats by file suffix (those of :data:`backcare_kg.storage.loading.FORMATS`).
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
 
 
 @dataclass
@@ -58,15 +47,7 @@ class Materialized:
 
     def ntriples(self, which: str = "inferred") -> bytes:
         """The ``asserted`` or ``inferred`` triples as N-Triples (UTF-8), in no fixed order."""
-        text = self.terms.ntriples
-        cache: dict[int, str] = {}
-
-        def nt(i: int) -> str:
-            found = cache.get(i)
-            if found is None:
-                found = cache[i] = text(i)
-            return found
-
+        nt = functools.cache(self.terms.ntriples)  # each term written once
         lines = [f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in self._set(which)]
         return "".join(lines).encode("utf-8")
 
@@ -137,13 +118,7 @@ def parse_files(paths: Sequence[Path], terms: OxigraphTerms) -> TripleSet:
     found = TripleSet(terms.type)
     add, intern = found.add_triple, terms.id
     for path in map(Path, paths):
-        fmt = FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            accepted = ", ".join(sorted(FORMATS))
-            raise DataError(
-                f"unknown RDF file extension {path.suffix or '(none)'!r}; accepted: {accepted}",
-                path=str(path),
-            )
+        fmt = oxigraph_format_for(path)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -11,6 +11,7 @@ fall back to converting pyoxigraph's term objects. The conversions themselves ar
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -167,12 +168,5 @@ def _nt_triples(triples: ox.QueryTriples) -> list[Triple] | None:
 
 def _term_triples(triples: ox.QueryTriples) -> list[Triple]:
     """The triples, term by term (slower than :func:`_nt_triples`, but takes any term)."""
-    cache: dict[Any, Node] = {}
-
-    def term(t: Any) -> Node:
-        node = cache.get(t)
-        if node is None:
-            node = cache[t] = from_oxigraph(t)
-        return node
-
+    term = functools.cache(from_oxigraph)  # each term converted once
     return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]

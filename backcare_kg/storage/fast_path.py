@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from backcare_kg.sparql.asking import ACTIVITIES_QUERY, activities_parameters, run_named_query
+from backcare_kg.sparql.engine_registry import STORE_ENGINE
 from backcare_kg.storage.query_plans import QueryPlans
 from backcare_kg.storage.snapshot import Unavailable, read_snapshot
 
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 class FastEngine:
     """The ``oxigraph`` engine's answers for the queries it has plans for, nothing else."""
 
-    name = "oxigraph"
+    name = STORE_ENGINE
 
     def __init__(self, store: ox.Store, plans: QueryPlans) -> None:
         self.store = store

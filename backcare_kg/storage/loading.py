@@ -24,23 +24,10 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from backcare_kg.errors import DataError
+from backcare_kg.rdf.file_formats import format_for
 from backcare_kg.rdf.rdflib_warnings import captured_rdflib_warnings, one_line
 
 log = logging.getLogger(__name__)
-
-#: rdflib parser names by file suffix (lower case).
-FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".n3": "n3",
-}
 
 _QUAD_FORMATS = frozenset({"nquads", "trig"})
 _LINE_FORMATS = frozenset({"nt", "nquads"})
@@ -57,18 +44,6 @@ _XML_LOCATION = re.compile(r":(\d+):(\d+): (.*)$", re.DOTALL)
 _NT_REASON = re.compile(r"^Invalid line \((.*?)\)")
 # The unparsed rest of a line: N-Triples says "Invalid line: <rest>", N-Quads "... at <rest>):"
 _NT_REST = re.compile(r"(?:^Invalid line: |Failed to eat .*? at )(.*?)(?:\):\n'.*)?$", re.DOTALL)
-
-
-def format_for(path: Path) -> str:
-    """The rdflib parser name for ``path``, from its suffix; DataError if unknown."""
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        accepted = ", ".join(sorted(FORMATS))
-        raise DataError(
-            f"unknown RDF file extension {path.suffix or '(none)'!r}; accepted: {accepted}",
-            path=str(path),
-        )
-    return fmt
 
 
 def load_files(paths: Sequence[Path]) -> Graph:

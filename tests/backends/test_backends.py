@@ -18,12 +18,11 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 from support.remote_stores import RunningStore
 
-from backcare_kg import KnowledgeGraph
+from backcare_kg import KnowledgeGraph, ParameterError
 from backcare_kg.backends import Backend
 from backcare_kg.backends.memory import MemoryBackend
 from backcare_kg.backends.remote import RemoteBackend
 from backcare_kg.backends.store import StoreBackend
-from backcare_kg.errors import ParameterError
 from backcare_kg.remote import Endpoints, Timeouts
 from backcare_kg.storage import files
 from backcare_kg.storage.store import build_store

@@ -19,11 +19,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from backcare_kg import KnowledgeGraph, ParameterError
+from backcare_kg import KnowledgeGraph, ParameterError, __version__
 from backcare_kg.cli.display import Labeller, compact
 from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.export import FORMAT_NAMES, serialize
-from backcare_kg.version import __version__
 from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,8 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from backcare_kg import KnowledgeGraph
-from backcare_kg.errors import ParameterError
+from backcare_kg import KnowledgeGraph, ParameterError
 from backcare_kg.explain import (
     DOMAIN,
     OWL_RL,

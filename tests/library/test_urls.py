@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backcare_kg.errors import ParameterError
+from backcare_kg import ParameterError
 from backcare_kg.publish import check_url as site_url
 from backcare_kg.remote import Endpoints
 from backcare_kg.urls import check_url

@@ -23,8 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from support.live_server import LiveServer
 
-from backcare_kg import KnowledgeGraph
-from backcare_kg.errors import DataError, ParameterError
+from backcare_kg import DataError, KnowledgeGraph, ParameterError
 from backcare_kg.publish import MANIFEST, PublishReport, directory, publish, read_manifest
 from backcare_kg.server import PUBLIC_BASE
 from backcare_kg.server.negotiation import best_media_type

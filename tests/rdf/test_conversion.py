@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
-from backcare_kg.errors import ParameterError, QueryError
+from backcare_kg import ParameterError, QueryError
 from backcare_kg.rdf.conversion import (
     NoRdflibTerm,
     UnreadableText,

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from support.graph_shapes import RULE_INPUTS, generate
 
-from backcare_kg.errors import DataError, ParameterError
+from backcare_kg import DataError, ParameterError
 from backcare_kg.reasoning.bulk import materialize_files
 from backcare_kg.reasoning.materialize import materialize
 from backcare_kg.reasoning.rules import Rule, load_rules

@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 from support.graph_shapes import RULE_INPUTS, generate
 
-from backcare_kg.errors import ParameterError
+from backcare_kg import ParameterError
 from backcare_kg.reasoning import reasoners
 from backcare_kg.reasoning.materialize import NoiseTest, closure, is_noise, materialize
 from backcare_kg.reasoning.reasoner_registry import REASONERS

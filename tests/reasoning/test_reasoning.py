@@ -14,7 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from backcare_kg.errors import DataError
+from backcare_kg import DataError
 from backcare_kg.reasoning import materialize as reasoning
 from backcare_kg.reasoning.materialize import NOISE, is_noise, materialize
 from backcare_kg.reasoning.rules import Rule, load_rules

@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from support.naive_rules import apply_rules
 
-from backcare_kg.errors import DataError
+from backcare_kg import DataError
 from backcare_kg.reasoning.rules import Rule, load_rule, load_rules
 from backcare_kg.vocab import BC, BCR
 

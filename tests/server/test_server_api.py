@@ -14,8 +14,7 @@ import pytest
 from support.live_server import LiveServer
 from support.stand_in_pool import StandInPool, request
 
-from backcare_kg import KnowledgeGraph
-from backcare_kg.errors import ParameterError
+from backcare_kg import KnowledgeGraph, ParameterError
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.worker import Reply, Task
 from backcare_kg.sparql.results import formats_for

@@ -20,8 +20,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from support.engine_cases import NAMED_CASES, assert_same
 
-from backcare_kg import KnowledgeGraph
-from backcare_kg.errors import BackcareError, ParameterError, QueryError
+from backcare_kg import BackcareError, KnowledgeGraph, ParameterError, QueryError, Result
 from backcare_kg.sparql.engine_registry import ENGINES
 from backcare_kg.sparql.engines import (
     OxigraphEngine,
@@ -31,7 +30,6 @@ from backcare_kg.sparql.engines import (
     engine_names,
     register_engine,
 )
-from backcare_kg.sparql.results import Result
 from backcare_kg.sparql.rewriting import (
     describe_as_select,
     original_offset,

@@ -22,8 +22,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from backcare_kg import KnowledgeGraph, ParameterError
-from backcare_kg.sparql.results import Result
+from backcare_kg import KnowledgeGraph, ParameterError, Result
 from backcare_kg.storage import files
 from backcare_kg.vocab import BC, BCR
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 
-from backcare_kg.errors import DataError, ParameterError, QueryError, UnknownQueryError
+from backcare_kg import DataError, ParameterError, QueryError, UnknownQueryError
 from backcare_kg.sparql.named_queries import NamedQuery, Parameter, find, load_named_queries
 from backcare_kg.sparql.preparation import execute
 from backcare_kg.sparql.term_resolver import TermResolver

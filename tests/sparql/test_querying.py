@@ -9,7 +9,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from backcare_kg.errors import ParameterError, QueryError
+from backcare_kg import ParameterError, QueryError
 from backcare_kg.sparql.preparation import (
     as_term,
     assigned_variables,

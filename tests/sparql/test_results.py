@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result as RdflibResult
 from rdflib.term import Node
 
-from backcare_kg.errors import ParameterError
+from backcare_kg import ParameterError
 from backcare_kg.sparql.preparation import execute
 from backcare_kg.sparql.results import (
     GRAPH_FORMATS,

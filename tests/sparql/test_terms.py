@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 
-from backcare_kg.errors import ParameterError
+from backcare_kg import ParameterError
 from backcare_kg.rdf.names import short_iri
 from backcare_kg.sparql.engines import OxigraphEngine, RdflibEngine
 from backcare_kg.sparql.term_resolver import TermResolver, normalize

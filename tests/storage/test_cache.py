@@ -10,7 +10,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from backcare_kg.errors import DataError
+from backcare_kg import DataError
 from backcare_kg.storage.cache import ClosureCache, default_directory
 
 EX = "http://example.org/"

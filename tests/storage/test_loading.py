@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from backcare_kg.errors import DataError
-from backcare_kg.storage.loading import FORMATS, load_files
+from backcare_kg import DataError
+from backcare_kg.rdf.file_formats import FORMATS
+from backcare_kg.storage.loading import load_files
 
 EX = "http://example.org/"
 A, B, C, D = (URIRef(EX + x) for x in "abcd")

@@ -10,8 +10,8 @@ import anyio
 import httpx
 
 from backcare_kg import KnowledgeGraph
+from backcare_kg.server import ServerConfig
 from backcare_kg.server.app import create_app
-from backcare_kg.server.config import ServerConfig
 from backcare_kg.server.worker import Reply, Task
 
 
