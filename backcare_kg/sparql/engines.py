@@ -19,7 +19,7 @@ plugin registry does for stores and parsers (the registry is
 :mod:`backcare_kg.sparql.engine_registry`, which names these engines without importing them).
 
 Known differences, none of which the bundled data and named queries meet (they give the
-same answers on both engines, as tests/test_engines.py checks):
+same answers on both engines, as tests/sparql/test_engines.py checks):
 
 - pyoxigraph stores literals by value: it returns the canonical lexical form of integers
   and decimals (``"1.50"^^xsd:decimal`` as ``1.5``), lower-case language tags, and

@@ -1,7 +1,7 @@
 """The query engines: rdflib (the reference) and pyoxigraph give the same answers.
 
 Every named query runs on both engines with its header's examples and the parameters of
-tests/test_named_queries.py, and many SPARQL shapes with bindings run on a small dataset
+tests/sparql/test_named_queries.py, and many SPARQL shapes with bindings run on a small dataset
 and on the bundled graph: same columns, same multiset of rows, same order of the ORDER BY
 keys, same graphs. Bindings are inert on both, errors are the same, and the differences
 the engines module documents are pinned here so that the documentation stays true.

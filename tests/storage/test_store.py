@@ -161,7 +161,7 @@ def test_named_query_same_answer_from_the_store(
 ) -> None:
     query = in_memory.named_queries[name]
     if name == "provenance" and "GROUP_CONCAT(DISTINCT ?attributionLabel" in query.text:
-        pytest.xfail("GROUP_CONCAT has no order: see tests/test_engines.py")
+        pytest.xfail("GROUP_CONCAT has no order: see tests/sparql/test_engines.py")
     try:
         expected = in_memory.run(name, **params)
     except ParameterError as error:
