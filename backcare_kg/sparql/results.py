@@ -421,12 +421,3 @@ def get_format(kind: str, name: str) -> Format:
     if key not in available:
         raise ParameterError(f"no format {name!r} for {kind} results", "format", list(available))
     return available[key]
-
-
-def format_for_media_type(kind: str, media_type: str) -> Format | None:
-    """The format of a ``kind`` result served as ``media_type`` (parameters ignored)."""
-    wanted = media_type.split(";")[0].strip().lower()
-    for fmt in formats_for(kind).values():
-        if fmt.media_type.split(";")[0] == wanted:
-            return fmt
-    return None

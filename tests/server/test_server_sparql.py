@@ -298,10 +298,10 @@ def test_the_format_follows_accept_and_its_weights(http: httpx.Client, kg: Knowl
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].split(";")[0] == media_type
     assert response.headers["vary"].startswith("Accept")
-    from backcare_kg.sparql.results import format_for_media_type
+    from backcare_kg.server.worker import choose_format
 
     result = kg.query(query)
-    fmt = format_for_media_type(result.kind, media_type)
+    fmt = choose_format(result.kind, None, [media_type])
     assert fmt is not None
     if result.kind in ("SELECT", "ASK"):
         assert response.text == fmt.write(result)
@@ -594,3 +594,17 @@ def test_a_graph_as_a_page(http: httpx.Client, kg: KnowledgeGraph) -> None:
     error = http.get("/sparql", params={"query": "ASK {", "format": "html"})
     assert error.status_code == 400  # errors stay plain text
     assert error.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize(("kind", "accept", "expected"), [
+    ("SELECT", "text/tab-separated-values", "tsv"),
+    ("SELECT", "application/json", "json"),
+    ("CONSTRUCT", "application/ld+json; profile=x", "json-ld"),
+    ("ASK", "text/csv", None),
+])
+def test_the_worker_chooses_the_format_by_media_type(kind: str, accept: str,
+                                                     expected: str | None) -> None:
+    from backcare_kg.server.worker import choose_format
+
+    fmt = choose_format(kind, None, [accept])
+    assert (fmt.name if fmt is not None else None) == expected

@@ -17,7 +17,6 @@ from backcare_kg.sparql.results import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
     Result,
-    format_for_media_type,
     formats_for,
     get_format,
 )
@@ -347,12 +346,6 @@ def test_format_registry() -> None:
     assert get_format("CONSTRUCT", "xml").media_type == "application/rdf+xml"
     assert get_format("DESCRIBE", "ttl").name == "turtle"
     assert get_format("SELECT", "csv").media_type == "text/csv; charset=utf-8"
-    assert format_for_media_type("SELECT", "text/tab-separated-values") is RESULT_FORMATS["tsv"]
-    assert (
-        format_for_media_type("CONSTRUCT", "application/ld+json; profile=x")
-        is GRAPH_FORMATS["json-ld"]
-    )
-    assert format_for_media_type("ASK", "text/csv") is None
 
 
 def test_unknown_format() -> None:
