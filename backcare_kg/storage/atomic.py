@@ -14,8 +14,6 @@ Permissions follow what ``open`` and ``mkdir`` would give (:func:`replacement_mo
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -118,6 +116,8 @@ def swap_directory(new: Path, target: Path) -> None:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one step (Linux ``renameat2``); False where it is not available."""
+    import ctypes.util  # here, not at the top: ctypes costs the command line's start-up
+
     name = ctypes.util.find_library("c")
     if name is None:
         return False
