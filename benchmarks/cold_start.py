@@ -9,14 +9,15 @@ against the working tree, so the ratio is measured under the same load::
 Each installation gets a private cache directory, warmed by one run (which writes the
 closure cache and the snapshot the fast path reads), then the commands run alternately,
 baseline then candidate, so drift in the machine's load hits both alike. Prints a Markdown
-table on stdout: median, min and max wall time per command, and the candidate's median as a
-ratio of the baseline's.
+table on stdout: median, min and max wall time per command, the candidate's median as a ratio
+of the baseline's, and the same for CPU time (user and system: steadier on a busy machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,15 +35,23 @@ COMMANDS = {
 }
 
 
-def run_once(executable: str, args: list[str], cache: Path) -> tuple[float, bytes]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(executable: str, args: list[str], cache: Path) -> tuple[float, float, bytes]:
+    """Wall time, CPU time (user + system, steadier on a busy machine) and stdout."""
     env = dict(os.environ, BACKCARE_KG_CACHE_DIR=str(cache))
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run([executable, *args], env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     if done.returncode != 0:
         sys.exit(f"{executable} {' '.join(args)} exited {done.returncode}:\n"
                  f"{done.stderr.decode(errors='replace')}")
-    return elapsed, done.stdout
+    return elapsed, cpu, done.stdout
 
 
 def main() -> int:
@@ -65,25 +74,32 @@ def main() -> int:
             print(f"warming {label} ({exe})", file=sys.stderr)
             run_once(exe, COMMANDS["flagship"], caches[label])
         times: dict[tuple[str, str], list[float]] = {}
+        cpus: dict[tuple[str, str], list[float]] = {}
         answers: dict[tuple[str, str], bytes] = {}
         for i in range(args.runs):
             print(f"run {i + 1}/{args.runs}", file=sys.stderr)
             for name, command in COMMANDS.items():
                 for label, exe in installs.items():
-                    elapsed, out = run_once(exe, command, caches[label])
+                    elapsed, cpu, out = run_once(exe, command, caches[label])
                     times.setdefault((name, label), []).append(elapsed)
+                    cpus.setdefault((name, label), []).append(cpu)
                     answers[(name, label)] = out
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"Cold start, {args.runs} runs each (wall time of a fresh process)\n")
-    print("| command | baseline median | candidate median | candidate min–max | ratio |")
-    print("|---|---:|---:|---:|---:|")
+    print("| command | baseline median | candidate median | candidate min–max | ratio "
+          "| baseline CPU | candidate CPU | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in COMMANDS:
         base, cand = times[(name, "baseline")], times[(name, "candidate")]
+        base_cpu = statistics.median(cpus[(name, "baseline")])
+        cand_cpu = statistics.median(cpus[(name, "candidate")])
         ratio = statistics.median(cand) / statistics.median(base)
         print(f"| `{name}` | {statistics.median(base) * 1000:.0f} ms "
               f"| {statistics.median(cand) * 1000:.0f} ms "
-              f"| {min(cand) * 1000:.0f}–{max(cand) * 1000:.0f} ms | {ratio:.2f}x |")
+              f"| {min(cand) * 1000:.0f}–{max(cand) * 1000:.0f} ms | {ratio:.2f}x "
+              f"| {base_cpu * 1000:.0f} ms | {cand_cpu * 1000:.0f} ms "
+              f"| {cand_cpu / base_cpu:.2f}x |")
     different = [n for n in COMMANDS if n != "--version"
                  and answers[(n, "baseline")] != answers[(n, "candidate")]]
     print(f"\nSame answers: {'yes' if not different else 'NO: ' + ', '.join(different)}")

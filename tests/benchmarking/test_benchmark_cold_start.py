@@ -20,7 +20,8 @@ def test_one_run_prints_the_table() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == "Cold start, 1 runs each (wall time of a fresh process)"
-    assert "| command | baseline median | candidate median | candidate min–max | ratio |" in lines
+    assert ("| command | baseline median | candidate median | candidate min–max | ratio "
+            "| baseline CPU | candidate CPU | CPU ratio |") in lines
     rows = [line for line in lines if line.startswith("| `")]
     assert [row.split("|")[1].strip() for row in rows] == [
         "`flagship`", "`flagship --format json`", "`--version`"]
