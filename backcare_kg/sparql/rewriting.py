@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from backcare_kg.sparql.lexer import Token, groups, matching_brace, tokenize
 
@@ -40,9 +41,8 @@ _MODIFIERS = {"HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 _CLOSE, _OPEN, _WIDEN, _PROJECT = range(4)
 
 
-@dataclass(frozen=True, order=True)
-class Insertion:
-    """Text inserted at ``offset`` of the original query."""
+class Insertion(NamedTuple):
+    """Text inserted at ``offset`` of the original query (ordered by offset, then rank)."""
 
     offset: int
     rank: int
