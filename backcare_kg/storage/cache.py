@@ -21,8 +21,6 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from backcare_kg.errors import DataError
-from backcare_kg.rdf.rdflib_warnings import captured_rdflib_warnings
-from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.fingerprint import code_fingerprint
 
 log = logging.getLogger(__name__)
@@ -136,6 +134,8 @@ class ClosureCache:
         try:
             data = _encode(graph)
             self.directory.mkdir(parents=True, exist_ok=True)
+            from backcare_kg.storage.atomic import write_atomically  # not on the fast path
+
             write_atomically(self.path(key), data, private=True)
         except Exception as exc:  # the cache is an optimisation: never break loading
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -192,6 +192,8 @@ def _decode(data: bytes) -> tuple[Graph | None, str]:
         return None, "checksum mismatch"
     skolem = Graph()
     try:
+        from backcare_kg.rdf.rdflib_warnings import captured_rdflib_warnings  # read only here
+
         with captured_rdflib_warnings([]):
             skolem.parse(data=body, format="nt")
     except Exception as exc:

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from backcare_kg.storage import files
-from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.query_plans import QueryPlans, StalePlans, record
 from backcare_kg.version import __version__
@@ -75,6 +74,8 @@ def write_snapshot(cache: ClosureCache, key: str, kg: KnowledgeGraph) -> None:
                   f"quads={count}\n").encode()
         plans = record(kg)
         cache.directory.mkdir(parents=True, exist_ok=True)
+        from backcare_kg.storage.atomic import write_atomically  # not on the fast path
+
         write_atomically(nq_path, header + body, private=True)
         write_atomically(plans_path, plans, private=True)
     except Exception as exc:  # an optimisation: never break loading
