@@ -3,6 +3,7 @@ of each command, this installation compared with itself."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,3 +36,21 @@ def test_a_missing_executable_is_named(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert f"baseline: no executable at {missing}" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instructions_are_counted_and_the_same_for_the_same_install() -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), "--baseline", EXE, "--candidate", EXE,
+                           "--runs", "1", "--instructions"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "Instructions of one run (callgrind)" in lines
+    table = lines[lines.index("Instructions of one run (callgrind)"):]
+    rows = [line.split("|") for line in table if line.startswith("| `")]
+    assert [row[1].strip() for row in rows] == [
+        "`flagship`", "`flagship --format json`", "`--version`"]
+    for row in rows:
+        base, cand = (float(cell.strip().rstrip(" M").replace(",", "")) for cell in row[2:4])
+        assert base > 0 and abs(cand - base) / base < 0.02  # one program: the same count
