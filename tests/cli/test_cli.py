@@ -7,17 +7,15 @@ inferred graph share the session's closure cache (``BACKCARE_KG_CACHE_DIR``, see
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
+from support.cli_runs import ROOT, cli, cli_env, cli_in_terminal, columns
 
 from backcare_kg import KnowledgeGraph, ParameterError, __version__
 from backcare_kg.cli.display import Labeller, compact
@@ -25,88 +23,13 @@ from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.export import FORMAT_NAMES, serialize
 from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH
 
-ROOT = Path(__file__).resolve().parents[2]
 CONSOLE_SCRIPT = Path(sys.executable).parent / "backcare-kg"
 YOGA = str(BCR["yoga"])
 SRX = "{http://www.w3.org/2005/sparql-results#}"
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # Results independent of the bundled data: VALUES makes the rows.
 VALUES_QUERY = 'SELECT ?s ?label WHERE { VALUES (?s ?label) { (bcr:yoga "yoga") } }'
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-@dataclass
-class Run:
-    """What a finished ``backcare-kg`` process left: exit code, stdout, stderr (exact text)."""
-
-    code: int
-    out: str
-    err: str
-
-    @property
-    def lines(self) -> list[str]:
-        return self.out.splitlines()
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.pop("FORCE_COLOR", None)
-    return env
-
-
-def cli(
-    *args: str, stdin: str | None = None, cwd: Path | None = None, command: list[str] | None = None
-) -> Run:
-    """Run the CLI with ``args``; stdin is empty (not a terminal) unless ``stdin`` is given."""
-    done = subprocess.run(
-        [*(command or [sys.executable, "-m", "backcare_kg"]), *args],
-        input=(stdin or "").encode(),
-        capture_output=True,
-        env=_env(),
-        cwd=cwd or ROOT,
-        timeout=600,
-    )
-    run = Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
-    assert "Traceback" not in run.err, run.err
-    return run
-
-
-def cli_in_terminal(*args: str) -> Run:
-    """Run the CLI with stdout on a pseudo-terminal, as a person would see it."""
-    leader, follower = pty.openpty()
-    env = _env()
-    env.update({"COLUMNS": "160", "LINES": "50", "TERM": "xterm"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backcare_kg", *args],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=ROOT,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the follower side closed: the process is done writing
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    err = proc.stderr.read().decode("utf-8") if proc.stderr else ""
-    code = proc.wait(timeout=600)
-    out = ANSI.sub("", b"".join(chunks).decode("utf-8")).replace("\r\n", "\n")
-    assert "Traceback" not in err, err
-    return Run(code, out, err)
-
-
-def columns(line: str) -> list[str]:
-    """The cells of a line of plain table output (columns are two or more spaces apart)."""
-    return re.split(r"\s{2,}", line.strip())
 
 
 # -- the program ------------------------------------------------------------------------
@@ -275,7 +198,7 @@ def test_debug_shows_the_traceback() -> None:
         ],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=cli_env(),
         cwd=ROOT,
         timeout=600,
     )
@@ -514,7 +437,7 @@ def test_closed_pipe_is_quiet() -> None:
         [sys.executable, "-m", "backcare_kg", "export", "--graph", "asserted", "--format", "nt"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=_env(),
+        env=cli_env(),
         cwd=ROOT,
     )
     assert proc.stdout is not None and proc.stderr is not None

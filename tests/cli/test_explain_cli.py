@@ -1,6 +1,7 @@
 """``backcare-kg explain`` and ``activities --why``, through the real entry point
-(``python -m backcare_kg`` in subprocesses, as in test_cli.py, whose ``cli`` helper asserts
-that stderr never holds a traceback); one run against a real Oxigraph server, in process."""
+(``python -m backcare_kg`` in subprocesses, as in test_cli.py, with support/cli_runs.py's
+``cli``, which asserts that stderr never holds a traceback); one run against a real
+Oxigraph server, in process."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from rdflib import Graph, Literal
+from support.cli_runs import Run, cli, columns
 from support.remote_stores import RunningStore
-from test_cli import Run, cli, columns
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.cli import main

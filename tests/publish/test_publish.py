@@ -22,18 +22,17 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from support.live_server import LiveServer
+from support.publishing import ACCEPT_HEADERS, files_of, leftovers, server_choice
 
 from backcare_kg import DataError, KnowledgeGraph, ParameterError
 from backcare_kg.publish import MANIFEST, PublishReport, directory, publish, read_manifest
 from backcare_kg.server import PUBLIC_BASE
-from backcare_kg.server.negotiation import best_media_type
 from backcare_kg.storage import atomic
 from backcare_kg.vocab import ASSERTED_GRAPH, DCAT, INFERRED_GRAPH, VOID
 from backcare_kg.web import pages as html_pages
 from backcare_kg.web.dataset import DATASET, SPARQL_SERVICE
 from backcare_kg.web.describe import resource_iris
-from backcare_kg.web.documents import BY_EXTENSION, HTML, SYNTAXES, offered_media_types
-from backcare_kg.web.documents import syntax_for_media_type as syntax_of
+from backcare_kg.web.documents import BY_EXTENSION, SYNTAXES
 from backcare_kg.web.links import Links
 from backcare_kg.web.resource_documents import resource_document
 
@@ -48,20 +47,6 @@ PARSERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml", "nq":
            "trig": "trig"}
 VARIANTS = ("html", "ttl", "jsonld", "nt", "rdf")
 
-#: Accept headers of real clients, and cases of weights and aliases.
-ACCEPT_HEADERS = [
-    None, "*/*", "text/html",
-    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
-    "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-    "text/turtle, application/x-turtle, */*;q=0.1",  # rdflib, format turtle
-    "application/rdf+xml, */*;q=0.1", "text/plain, */*;q=0.1",  # rdflib, xml and nt
-    "application/json", "text/xml, text/html;q=0.9", "TEXT/TURTLE",
-    'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"',
-    "text/html;q=0.5, text/turtle", "text/turtle; q=0.5, application/ld+json",
-    "text/turtle;q=0.9, application/ld+json;q=0.5", "*/*, application/ld+json;q=0.5",
-    "application/n-triples; q=1.0, text/html;q=0.2", "text/turtle;q=0, application/rdf+xml",
-]
-
 
 def documents(kg: KnowledgeGraph) -> list[str]:
     """The path (no extension) of every negotiated document of the site."""
@@ -70,18 +55,9 @@ def documents(kg: KnowledgeGraph) -> list[str]:
             ".well-known/void", *(f"resource/{slug}" for slug in slugs)]
 
 
-def files_of(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-
-
 def snapshot(root: Path) -> dict[str, str]:
     return {name: hashlib.sha256((root / name).read_bytes()).hexdigest()
             for name in files_of(root)}
-
-
-def leftovers(target: Path) -> list[str]:
-    """Temporary directories a publish left beside ``target``."""
-    return [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")]
 
 
 @pytest.fixture(scope="module")
@@ -268,16 +244,6 @@ def test_json_ld_names_the_relative_context(site: Path, kg: KnowledgeGraph) -> N
 
 
 # -- the server configuration -----------------------------------------------------------------
-
-
-def server_choice(accept: str | None, html_first: bool) -> str | None:
-    """The variant ``backcare-kg serve`` answers with (as ``linked_data.choose``)."""
-    offered = offered_media_types(html=True)
-    if not html_first:
-        offered = [*offered[1:1 + len(SYNTAXES)], HTML, *offered[1 + len(SYNTAXES):]]
-    chosen = best_media_type(accept, offered)
-    syntax = syntax_of(chosen) if chosen and chosen != HTML else None
-    return "html" if chosen == HTML else syntax.extension if syntax else None
 
 
 def htaccess_choice(text: str, path: str, accept: str | None) -> str | None:

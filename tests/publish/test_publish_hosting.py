@@ -28,7 +28,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from support.live_server import LiveServer
-from test_publish import ACCEPT_HEADERS, files_of, leftovers, server_choice
+from support.publishing import ACCEPT_HEADERS, files_of, leftovers, server_choice
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.publish import MANIFEST, publish, read_manifest

@@ -9,6 +9,7 @@ import re
 import pytest
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
+from support.vocabulary import CORE_CLASSES, CORE_PROPERTIES
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, SCHEMA, VOID
@@ -52,21 +53,6 @@ YOGA_INFERRED = {
     (BC.recommendedInPhase, BCR["chronic-phase"]), (BC.painLimitedInPhase, BCR["acute-phase"]),
     (BC.allowedInPhase, BCR["acute-phase"]), (BC.allowedInPhase, BCR["chronic-phase"]),
 }
-
-#: The core vocabulary of the design contract (DESIGN.md).
-CORE_CLASSES = (
-    "Expert", "Profession", "Organization", "ProfessionalCollege", "ScientificSociety",
-    "Hospital", "HospitalDepartment", "Activity", "MindBodyActivity", "AquaticActivity",
-    "StrengthTraining", "SuspensionTraining", "FunctionalTraining", "PhysicalCapacity",
-    "TherapeuticGoal", "PainPhase", "Contraindication", "AbsoluteContraindication",
-    "RelativeContraindication", "Claim", "Recommendation", "SourceDocument", "EvidenceLevel",
-    "RecommendedActivity")
-CORE_PROPERTIES = (
-    "improves", "supportsGoal", "allowedInPhase", "recommendedInPhase", "painLimitedInPhase",
-    "hasContraindication", "appliesInPhase", "requiresSupervision",
-    "requiresIndividualAssessment", "memberOf", "hasMember", "partOf", "affiliatedWith",
-    "hasProfession", "statedBy", "agreesWith", "about", "quote", "source", "evidenceLevel",
-    "justifiedBy")
 
 SERVER = Links.server("http://127.0.0.1:8000")
 

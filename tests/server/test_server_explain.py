@@ -13,8 +13,7 @@ import jsonschema
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from test_server_linked_data import SYNTAXES
-from test_server_pages import check_page
+from support.pages import SYNTAXES, check_page
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.explain import OWL_RL_SPEC, Excerpt, Explanation, Location, Proof, RuleRef, Span

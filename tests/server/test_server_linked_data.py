@@ -12,6 +12,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 from support.live_server import LiveServer
+from support.pages import SYNTAXES
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, ONTOLOGY, VOID
@@ -22,14 +23,6 @@ pytestmark = [
     # raised inside rdflib's JSON-LD parser; not ours to fix
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
 ]
-
-#: Accept header, rdflib parser and media type of each RDF syntax offered.
-SYNTAXES = {
-    "ttl": ("text/turtle", "turtle"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "nt": ("application/n-triples", "nt"),
-    "rdf": ("application/rdf+xml", "xml"),
-}
 
 
 def parse(response: httpx.Response, extension: str) -> Graph:

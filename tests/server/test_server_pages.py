@@ -6,64 +6,18 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 import httpx
 import pytest
 from markupsafe import escape
-from test_describe import CORE_CLASSES, CORE_PROPERTIES
+from support.pages import check_page
+from support.vocabulary import CORE_CLASSES, CORE_PROPERTIES
 
 from backcare_kg import KnowledgeGraph
 from backcare_kg.web.describe import resource_iris
 from backcare_kg.web.ontology_doc import document
 
 pytestmark = pytest.mark.server
-
-
-class Page(HTMLParser):
-    """What the checks need of a page: its tags' attributes, its headings, its text."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.headings: list[tuple[str, str]] = []
-        self._heading: str | None = None
-        self.text = ""
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if tag in ("h1", "h2", "h3"):
-            self._heading = tag
-            self.headings.append((tag, ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self._heading:
-            self._heading = None
-
-    def handle_data(self, data: str) -> None:
-        self.text += data
-        if self._heading:
-            tag, text = self.headings[-1]
-            self.headings[-1] = (tag, text + data)
-
-    def attrs(self, tag: str, name: str) -> list[str]:
-        return [a[name] or "" for t, a in self.tags if t == tag and name in a]
-
-
-def check_page(text: str, lang: str = "en") -> Page:
-    """What every page must be: its language declared, one h1, a main landmark, the
-    disclaimer, and nothing loaded from elsewhere (no script, no remote style or image)."""
-    page = Page(text)
-    assert text.startswith("<!DOCTYPE html>")
-    assert page.attrs("html", "lang") == [lang]
-    assert [tag for tag, _ in page.headings].count("h1") == 1
-    assert page.attrs("main", "id") == ["main"]
-    assert "not medical advice" in page.text or "no consejo médico" in page.text
-    assert "<script" not in text
-    for tag, name in (("link", "href"), ("img", "src"), ("iframe", "src")):
-        assert not [u for u in page.attrs(tag, name) if u.startswith(("http:", "https:", "//"))]
-    return page
 
 
 def test_home(client: httpx.Client, kg: KnowledgeGraph) -> None:

@@ -19,6 +19,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from support.engine_cases import NAMED_CASES, assert_same
+from support.hostile_values import INJECTIONS
 
 from backcare_kg import BackcareError, KnowledgeGraph, ParameterError, QueryError, Result
 from backcare_kg.sparql.engine_registry import ENGINES
@@ -305,9 +306,6 @@ def test_graph_patterns_tell_asserted_from_inferred(
 
 
 # -- bindings are terms --------------------------------------------------------------------------
-
-from test_querying import INJECTIONS  # noqa: E402  (one list of hostile values)
-
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_string_values_are_inert_literals(

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
+from support.hostile_values import INJECTIONS
 
 from backcare_kg import ParameterError, QueryError
 from backcare_kg.sparql.preparation import (
@@ -178,17 +179,6 @@ def test_dataset_default_graph_is_the_union_of_named_graphs() -> None:
 
 
 # -- values are terms, never text ---------------------------------------------------------------
-
-INJECTIONS = [
-    '"x" } ; DROP ALL ; #',
-    "<http://evil.example/>",
-    '") } INSERT DATA { <a:b> <a:c> <a:d> } #',
-    "?a",
-    "bcr:balance",
-    "https://w3id.org/backcare-kg/resource/balance",
-    "} UNION { ?a ?p ?cap }",
-]
-
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_string_values_are_inert_literals(graph: Graph, value: str) -> None:
