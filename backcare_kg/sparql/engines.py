@@ -68,7 +68,7 @@ from backcare_kg.sparql.engine_registry import (
     engine_names,
     register_engine,
 )
-from backcare_kg.sparql.oxigraph_results import OxTerm, to_oxigraph, to_result
+from backcare_kg.sparql.oxigraph_results import OxTerm, bound_term, to_result
 from backcare_kg.sparql.preparation import (
     DatasetDescription,
     assigned_variables,
@@ -205,7 +205,7 @@ class OxigraphEngine:
              source: str | None, **options: Any) -> Result:
         text, insertions = prepare_substitution(sparql, terms)
         substitutions: dict[ox.Variable, OxTerm] = {
-            ox.Variable(k): to_oxigraph(k, v) for k, v in terms.items()}
+            ox.Variable(k): bound_term(k, v) for k, v in terms.items()}
         if not plan.graphs and "default_graph" not in options:
             options["use_default_graph_as_union"] = True
 

@@ -25,10 +25,10 @@ from backcare_kg.rdf import conversion
 from backcare_kg.rdf.conversion import NoRdflibTerm, OxTerm, UnreadableText, from_text
 from backcare_kg.sparql.results import QueryKind, Result, Value
 
-__all__ = ["OxTerm", "to_oxigraph", "from_oxigraph", "to_result"]
+__all__ = ["OxTerm", "bound_term", "from_oxigraph", "to_result"]
 
 
-def to_oxigraph(name: str, term: Identifier) -> OxTerm:
+def bound_term(name: str, term: Identifier) -> OxTerm:
     """``term`` (the value of variable ``name``) as a pyoxigraph term; ParameterError if none."""
     try:
         return conversion.to_oxigraph(term)

@@ -51,7 +51,7 @@ class FastEngine:
         """As :meth:`OxigraphEngine.execute <backcare_kg.sparql.engines.OxigraphEngine.execute>`;
         :class:`Unavailable` for a query without a plan or one pyoxigraph rejects."""
         from backcare_kg.sparql.binding import bind_terms
-        from backcare_kg.sparql.oxigraph_results import to_oxigraph, to_result
+        from backcare_kg.sparql.oxigraph_results import bound_term, to_result
         from backcare_kg.sparql.rewriting import prepare_substitution
         from backcare_kg.vocab import PREFIXES
 
@@ -60,7 +60,7 @@ class FastEngine:
             raise Unavailable("no plan for the query")
         terms = bind_terms(bindings, set(plan["variables"]), set(plan["assigned"]))
         text, _ = prepare_substitution(sparql, terms)
-        substitutions = {ox.Variable(k): to_oxigraph(k, v) for k, v in terms.items()}
+        substitutions = {ox.Variable(k): bound_term(k, v) for k, v in terms.items()}
 
         def run() -> Any:
             return self.store.query(text, prefixes=PREFIXES,

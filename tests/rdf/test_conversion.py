@@ -16,8 +16,7 @@ from backcare_kg.rdf.conversion import (
     to_oxigraph,
     to_rdflib,
 )
-from backcare_kg.sparql.oxigraph_results import from_oxigraph
-from backcare_kg.sparql.oxigraph_results import to_oxigraph as bound_term
+from backcare_kg.sparql.oxigraph_results import bound_term, from_oxigraph
 
 TERMS = [
     URIRef("https://w3id.org/backcare-kg/resource/yoga"),
