@@ -29,7 +29,6 @@ from backcare_kg.sparql.term_resolver import TermResolver
 from backcare_kg.storage import files
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.loading import load_files
-from backcare_kg.version import __version__
 from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 if TYPE_CHECKING:
@@ -105,7 +104,7 @@ class KnowledgeGraph:
             return cls._over(MemoryBackend(asserted, engine=engine, files=inputs))
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
-        key = store.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
+        key = store.closure_key(inputs, rule_paths, reasoner)
         inferred = store.get(key) if cache else None
         if inferred is None:
             inferred = materialize(asserted, load_rules(rule_paths), reasoner=reasoner)

@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from backcare_kg.errors import DataError
 from backcare_kg.storage.fingerprint import code_fingerprint
+from backcare_kg.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,14 @@ class ClosureCache:
             digest.update(path.name.encode() + b"\0" + str(len(data)).encode() + b"\0")
             digest.update(data)
         return digest.hexdigest()
+
+    def closure_key(self, inputs: Sequence[Path], rule_paths: Sequence[Path],
+                    reasoner: str) -> str:
+        """The key of the closure of ``inputs`` (the asserted files) under the rules of
+        ``rule_paths``, reasoned by ``reasoner`` with this version of backcare-kg: the one
+        key :meth:`KnowledgeGraph.load <backcare_kg.KnowledgeGraph.load>`, the snapshot and
+        the stores agree on."""
+        return self.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
 
     def path(self, key: str) -> Path:
         """The file holding the entry ``key``."""

@@ -28,7 +28,6 @@ import pyoxigraph as ox
 from backcare_kg.storage import files
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.query_plans import QueryPlans, StalePlans, record
-from backcare_kg.version import __version__
 
 if TYPE_CHECKING:
     from backcare_kg.graph import KnowledgeGraph
@@ -53,8 +52,7 @@ def snapshot_paths(cache: ClosureCache, key: str) -> tuple[Path, Path]:
 
 def closure_key(cache: ClosureCache, reasoner: str) -> str:
     """The key :meth:`KnowledgeGraph.load` gives the bundled graph (no extra files)."""
-    return cache.key([*files.asserted_files(), *files.rule_files()],
-                     f"{__version__} reasoner={reasoner}")
+    return cache.closure_key(files.asserted_files(), files.rule_files(), reasoner)
 
 
 # -- writing (the normal path) ----------------------------------------------------------------

@@ -229,7 +229,7 @@ def _digest(inputs: Sequence[Path], rule_paths: Sequence[Path], reasoner: str) -
     """The key :class:`~backcare_kg.KnowledgeGraph` would cache these inputs' closure by."""
     from backcare_kg.storage.cache import ClosureCache
 
-    return ClosureCache().key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
+    return ClosureCache().closure_key(inputs, rule_paths, reasoner)
 
 
 def _file_entry(path: Path) -> dict[str, str]:
