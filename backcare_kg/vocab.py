@@ -11,6 +11,8 @@ BCR = Namespace(BASE + "resource/")
 ONTOLOGY = URIRef(BASE + "ontology")
 ASSERTED_GRAPH = URIRef(BASE + "graph/asserted")
 INFERRED_GRAPH = URIRef(BASE + "graph/inferred")
+#: The support levels of the statements whose level is not their graph's default.
+SUPPORT_GRAPH = URIRef(BASE + "graph/support")
 
 SCHEMA = Namespace("https://schema.org/")
 PROV = Namespace("http://www.w3.org/ns/prov#")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -30,7 +30,15 @@ from backcare_kg.errors import DataError
 from backcare_kg.reasoning import reasoners
 from backcare_kg.reasoning.reasoners import ERR
 from backcare_kg.reasoning.rule_engine import RuleEngine
-from backcare_kg.reasoning.rules import Rule, Triple
+from backcare_kg.reasoning.rules import KINDS, Rule, Triple
+from backcare_kg.reasoning.support import (
+    EDITORIAL,
+    ENTAILED,
+    GENERALIZED,
+    STATED,
+    editorial_statements,
+    support_graph,
+)
 from backcare_kg.reasoning.triples import IRI, RdflibTerms, Terms, TripleSet
 from backcare_kg.vocab import PREFIXES
 
@@ -211,13 +219,31 @@ class NoiseTest:
         return stand_in(s), stand_in(p), stand_in(o)
 
 
+@dataclass
+class Inference:
+    """What :func:`infer` computes: the inferred graph and the support graph."""
+
+    inferred: Graph
+    support: Graph
+
+
 def materialize(asserted: Graph, rules: Sequence[Rule], reasoner: str = reasoners.DEFAULT) -> Graph:
     """The triples entailed by ``asserted`` under OWL 2 RL and ``rules``, and only those.
 
+    The inferred graph of :func:`infer` (see there).
+    """
+    return infer(asserted, rules, reasoner).inferred
+
+
+def infer(asserted: Graph, rules: Sequence[Rule], reasoner: str = reasoners.DEFAULT) -> Inference:
+    """The inferred graph of ``asserted`` under OWL 2 RL and ``rules``, with support levels.
+
     The OWL RL closure (by the registered reasoner called ``reasoner``: ``compiled``, the
     default, or ``owlrl``, the reference) and the rules alternate until a round adds
-    nothing; the rules run semi-naively. The result never contains a triple of
-    ``asserted`` nor any :data:`NOISE`. An unknown ``reasoner`` raises
+    nothing (:func:`closure`); the rules run semi-naively. ``inferred`` never contains a
+    triple of ``asserted`` nor any :data:`NOISE`. ``support`` holds an ``rdf:Statement``
+    with its ``bc:supportLevel`` for every statement whose level is not its graph's
+    default (:mod:`backcare_kg.reasoning.support`). An unknown ``reasoner`` raises
     :class:`~backcare_kg.errors.ParameterError` listing the registered ones.
     """
     engine = reasoners.get(reasoner)
@@ -236,24 +262,48 @@ def materialize(asserted: Graph, rules: Sequence[Rule], reasoner: str = reasoner
     ]
     inferred.addN(kept)
     noise = len(result.inferred) - len(kept)
+    levels = {
+        level: [
+            (node(s), node(p), node(o))
+            for s, p, o in triples
+            if kinds[p] == IRI and not noisy(s, p, o)
+        ]
+        for level, triples in result.support.items()
+    }
     log.info(
-        "materialized %d inferred triples in %d round(s) (%d noise triples filtered)",
+        "materialized %d inferred triples in %d round(s) (%d noise triples filtered); "
+        "%d statements with a support level other than their graph's default",
         len(inferred),
         result.rounds,
         noise,
+        sum(map(len, levels.values())),
     )
-    return inferred
+    return Inference(inferred, support_graph(levels))
 
 
 @dataclass
 class Closure:
-    """A materialized graph: everything, what was inferred, and how it went."""
+    """A materialized graph: everything, what was inferred, and how it went.
+
+    ``support`` maps a support level to the statements of that level that are not at
+    their graph's default (an asserted statement not stated, an inferred one not
+    entailed); it may contain noise, as ``inferred`` may.
+    """
 
     graph: TripleSet
     inferred: TripleSet
     rounds: int
     problems: list[str]
     rules: RuleEngine
+    support: dict[int, TripleSet] = field(default_factory=dict)
+
+
+class _Stage(NamedTuple):
+    """One stage of :func:`closure`: the level it proves, what it adds, which rules run."""
+
+    level: int
+    base: TripleSet | None
+    kinds: frozenset[str]
 
 
 def closure(
@@ -264,32 +314,116 @@ def closure(
     *,
     semi_naive: bool = True,
 ) -> Closure:
-    """OWL 2 RL (by ``reasoner``) and ``rules``, alternately, until a round adds nothing.
+    """OWL 2 RL (by ``reasoner``) and ``rules``, alternately, until nothing new; with levels.
 
-    Round 1 closes the asserted triples and applies every rule to everything; each later
-    round closes what the rules added and applies the rules to what is new since they last
-    ran (semi-naively; ``semi_naive=False`` applies them to everything, for comparison).
+    The closure is computed in three stages, each continuing the last, so that a
+    statement's support level is the first stage that proves it (a proof is as strong as
+    its weakest step, a statement as its strongest proof; :mod:`.support`):
+
+    1. *entailed*: the stated asserted triples (all but those only editorial readings
+       license), OWL RL and the ``strict`` rules;
+    2. *generalized*: the ``generalization`` rules too;
+    3. *editorial*: the asserted triples that rest on an editorial reading too.
+
+    In each stage the monotone rules and OWL RL alternate to a fixpoint (round 1 of a
+    stage applies the rules it enables to everything, later rounds only to what is new:
+    semi-naively; ``semi_naive=False`` applies them to everything, for comparison); then
+    the rules that ask that something be absent (:attr:`Rule.monotone` false) run once
+    on that closure, the later stratum, and what they add is closed in turn. So the
+    result never depends on the order of the rules. A conclusion of such a rule that no
+    longer holds at the end (something added later made it false) is a
+    :class:`~backcare_kg.errors.DataError`: the rules are not stratified.
     Inconsistencies are logged as warnings. ``inferred`` may contain noise.
     """
+    editorial = editorial_statements(asserted, terms)
+    stated = asserted.minus(editorial) if editorial else asserted
     graph = TripleSet(terms.type)
-    delta = graph.add(asserted)
     session = reasoner.open(graph, terms)
     engine = RuleEngine(rules, terms)
+    by_kind = {
+        kind: [r.name for r in rules if r.kind == kind and r.monotone] for kind in KINDS
+    }
+    later = {kind: [r.name for r in rules if r.kind == kind and not r.monotone] for kind in KINDS}
+    stages = (
+        _Stage(ENTAILED, stated, frozenset({"strict"})),
+        _Stage(GENERALIZED, None, frozenset({"strict", "generalization"})),
+        _Stage(EDITORIAL, editorial, frozenset({"strict", "generalization"})),
+    )
     rounds = 0
-    while True:
-        rounds += 1
-        new_here = session.close(delta)
-        if rounds > 1 and semi_naive:  # the rules' delta: their own output and its closure
-            new_here.add(delta)
-            new = engine.apply(graph, new_here)
-        else:
-            new = engine.apply(graph)
-        log.debug("round %d: %d triples, rules added %d", rounds, len(graph), len(new))
-        if not new:
-            break
-        if rounds >= MAX_ROUNDS:
-            raise DataError(f"the rules did not reach a fixpoint after {MAX_ROUNDS} rounds")
-        delta = graph.add(new)
+    enabled: set[str] = set()
+    added: dict[int, TripleSet] = {}
+    concluded = TripleSet(terms.type)  # what the later stratum added
+    for stage in stages:
+        monotone = {name for kind in stage.kinds for name in by_kind[kind]}
+        absent = {name for kind in stage.kinds for name in later[kind]}
+        fresh_rules, enabled = monotone - enabled, monotone
+        delta = graph.add(stage.base) if stage.base is not None else TripleSet(terms.type)
+        here = TripleSet(terms.type)
+        if stage.level > ENTAILED:
+            here.add(delta)
+        first = True
+        while True:
+            rounds += 1
+            new_here = session.close(delta)
+            if stage.level > ENTAILED:
+                here.add(new_here)
+            if not semi_naive:
+                new = engine.apply(graph, only=monotone)
+            elif first:  # rules new in this stage see everything, the others what is new
+                new = engine.apply(graph, only=fresh_rules)
+                if monotone - fresh_rules:
+                    new_here.add(delta)
+                    new.add(engine.apply(graph, new_here, only=monotone - fresh_rules))
+            else:
+                new_here.add(delta)
+                new = engine.apply(graph, new_here, only=monotone)
+            first = False
+            if not new and absent:  # the later stratum, on the closure of the monotone one
+                new = engine.apply(graph, only=absent)
+                concluded.add(new)
+            log.debug("stage %d, round %d: %d triples, rules added %d",
+                      stage.level, rounds, len(graph), len(new))
+            if not new:
+                break
+            if rounds >= MAX_ROUNDS * len(stages):
+                raise DataError(f"the rules did not reach a fixpoint after {rounds} rounds")
+            delta = graph.add(new)
+            if stage.level > ENTAILED:
+                here.add(delta)
+        if stage.level > ENTAILED:
+            added[stage.level] = here
+        elif editorial:
+            added[ENTAILED] = TripleSet.of(terms.type, (t for t in editorial if t in graph))
+    if concluded:
+        _check_stratified(engine, graph, concluded, [r for rs in later.values() for r in rs])
     for problem in session.problems:
         log.warning("OWL RL inconsistency: %s", problem)
-    return Closure(graph, graph.minus(asserted), rounds, list(session.problems), engine)
+    support: dict[int, TripleSet] = {}
+    for level, triples in added.items():
+        found = TripleSet(terms.type)
+        for s, p, o in triples:
+            if (s, p, o) in asserted:
+                if level != STATED and (s, p, o) in editorial:
+                    found.add_triple(s, p, o)
+            elif level != ENTAILED:
+                found.add_triple(s, p, o)
+        if found:
+            support[level] = found
+    return Closure(graph, graph.minus(asserted), rounds, list(session.problems), engine, support)
+
+
+def _check_stratified(
+    engine: RuleEngine, graph: TripleSet, concluded: TripleSet, names: Sequence[str]
+) -> None:
+    """Raise DataError if a conclusion of a rule asking for absence no longer holds."""
+    still = engine.construct(graph, only=names)
+    lost = concluded.minus(still)
+    if lost:
+        s, p, o = next(iter(lost))
+        terms = engine.terms
+        raise DataError(
+            f"the rules {', '.join(names)} are not stratified: they concluded "
+            f"{terms.node(s).n3()} {terms.node(p).n3()} {terms.node(o).n3()}, which no longer "
+            "holds once later statements are added (a rule that asks for absence must not "
+            "depend on what it or a weaker stage concludes)"
+        )

@@ -6,19 +6,22 @@ since the rules last ran), only solutions that use at least one delta triple are
 the rule is evaluated once per triple pattern, that pattern matched against the delta and
 the others against the whole graph (which includes the delta), and a pattern that no delta
 triple can match is skipped. So a round costs what is new, not what is known. The variants
-come from our own rule files, never from user input. Other rules (FILTER, OPTIONAL, ...)
-are evaluated by rdflib's SPARQL engine over the whole graph, every round.
+come from our own rule files, never from user input. A rule that asks that something be
+absent (``FILTER NOT EXISTS { ... }``, nested to any depth, around a basic graph pattern)
+is evaluated here too, over the whole graph: each solution is kept only if no absent group
+has a solution under its bindings. Other rules (FILTER, OPTIONAL, ...) are evaluated by
+rdflib's SPARQL engine over the whole graph, every round.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node, Variable
 
-from backcare_kg.reasoning.rules import Rule
+from backcare_kg.reasoning.rules import Rule, RuleGroup
 from backcare_kg.reasoning.triples import IRI, LITERAL, Terms, TripleSet
 
 Pattern = tuple[int, int, int]  # ids >= 0 are terms, ~k (negative) is variable k
@@ -41,11 +44,18 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class _Group:
+    where: tuple[Pattern, ...]
+    absent: tuple[_Group, ...]
+
+
+@dataclass(frozen=True)
 class _Compiled:
     rule: Rule
     where: tuple[Pattern, ...] | None  # None: evaluate with rdflib
     template: tuple[Pattern, ...]
     variables: int
+    absent: tuple[_Group, ...] = ()
 
 
 class RuleEngine:
@@ -71,26 +81,58 @@ class RuleEngine:
                 return ~names.setdefault(term, len(names))
             return self.terms.id_of(term)
 
+        def group(g: RuleGroup) -> _Group:
+            return _Group(
+                tuple(tuple(map(encode, t)) for t in g.where),  # type: ignore[misc]
+                tuple(group(a) for a in g.absent),
+            )
+
         where = tuple(tuple(map(encode, t)) for t in pattern.where)
         bound = dict(names)
+        absent = tuple(group(a) for a in pattern.absent)
         template = tuple(
             tuple(map(encode, t))
             for t in pattern.template
             if all(not isinstance(x, Variable) or x in bound for x in t)
         )
-        return _Compiled(rule, where, template, len(names))  # type: ignore[arg-type]
+        return _Compiled(rule, where, template, len(names), absent)  # type: ignore[arg-type]
 
-    def apply(self, graph: TripleSet, delta: TripleSet | None = None) -> TripleSet:
+    def apply(
+        self,
+        graph: TripleSet,
+        delta: TripleSet | None = None,
+        *,
+        only: Collection[str] | None = None,
+    ) -> TripleSet:
         """What the rules construct over ``graph`` that is not in it yet.
 
         With ``delta`` (triples of ``graph`` new since the last call), only solutions that
-        use a delta triple; without, every solution (the first round).
+        use a delta triple; without, every solution (the first round). ``only`` names the
+        rules to apply (default: all).
         """
+        out = self.construct(graph, delta, only=only)
+        fresh = TripleSet(graph.type)
+        for c, xs in out.members.items():
+            fresh.members[c] = xs - graph.members.get(c, set())
+        for p, prs in out.pairs.items():
+            fresh.pairs[p] = prs - graph.pairs.get(p, set())
+        return fresh
+
+    def construct(
+        self,
+        graph: TripleSet,
+        delta: TripleSet | None = None,
+        *,
+        only: Collection[str] | None = None,
+    ) -> TripleSet:
+        """Everything the rules construct over ``graph``, whether it is there or not."""
         self.calls += 1
         self.deltas.append(None if delta is None else len(delta))
         out = TripleSet(graph.type)
         rdflib_graph: Graph | None = None
         for rule in self.rules:
+            if only is not None and rule.rule.name not in only:
+                continue
             if rule.where is None:
                 if rdflib_graph is None:
                     rdflib_graph = Graph()
@@ -105,13 +147,10 @@ class RuleEngine:
             )
             for i in variants:
                 solutions = self._solutions(rule, graph, delta, i)
+                if rule.absent:
+                    solutions = [b for b in solutions if not _any_holds(rule.absent, b, graph)]
                 self._instantiate(rule, solutions, out)
-        fresh = TripleSet(graph.type)
-        for c, xs in out.members.items():
-            fresh.members[c] = xs - graph.members.get(c, set())
-        for p, prs in out.pairs.items():
-            fresh.pairs[p] = prs - graph.pairs.get(p, set())
-        return fresh
+        return out
 
     def _solutions(
         self, rule: _Compiled, graph: TripleSet, delta: TripleSet | None, first: int | None
@@ -157,6 +196,21 @@ class RuleEngine:
             ids = id_of(s), id_of(p), id_of(o)
             if kinds[ids[0]] != LITERAL:
                 out.add_triple(*ids)
+
+
+def _any_holds(groups: tuple[_Group, ...], binding: Binding, graph: TripleSet) -> bool:
+    """Whether some group has a solution in ``graph`` extending ``binding``."""
+    return any(_holds(group, binding, graph) for group in groups)
+
+
+def _holds(group: _Group, binding: Binding, graph: TripleSet) -> bool:
+    bindings = [binding]
+    todo = list(range(len(group.where)))
+    while todo and bindings:
+        index = _next(group.where, todo, bindings[0], graph)
+        todo.remove(index)
+        bindings = list(_extend(bindings, group.where[index], graph))
+    return any(not _any_holds(group.absent, b, graph) for b in bindings)
 
 
 def _may_match(delta: TripleSet, pattern: Pattern) -> bool:

@@ -2,14 +2,22 @@
 
 A rule file starts with a grlc-style header of ``#+ key: value`` lines::
 
-    #+ summary: Every activity serves the four therapeutic goals
-    #+ claim: bcr:claim-exercise-serves-goals
+    #+ summary: Each activity may serve each goal of exercise for back pain
+    #+ claim: bcr:claim-exercise-goals
+    #+ kind: generalization
     #+ description: Optional longer text; an indented "#+" line continues it.
     CONSTRUCT { ?activity bc:supportsGoal ?goal } WHERE { ... }
 
+``kind`` says how far the claim reaches (DESIGN.md, "Inference"): ``strict``, the claim
+says it of each thing the rule concludes about; ``generalization``, the claim says it of
+exercise in general and the rule applies it to each activity, so what it concludes is
+at best :data:`~backcare_kg.reasoning.support.GENERALIZED`.
+
 The prefixes of :data:`backcare_kg.vocab.PREFIXES` are predeclared in the query and in
 the claim. A template may not contain blank nodes: a rule that mints new nodes would never
-reach a fixpoint.
+reach a fixpoint. A rule whose WHERE clause asks that something be absent (``FILTER NOT
+EXISTS``, ``MINUS``, ``OPTIONAL``) is not monotone: it runs in the later stratum, on the
+closure of the monotone rules (:attr:`Rule.monotone`).
 """
 
 from __future__ import annotations
@@ -19,10 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pyparsing import ParseBaseException
 from rdflib import BNode, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node, Variable
 
@@ -31,9 +41,12 @@ from backcare_kg.vocab import PREFIXES
 
 Triple = tuple[Node, Node, Node]
 
-#: The header keys a rule may carry; ``summary`` and ``claim`` are required.
-HEADER_KEYS = ("summary", "claim", "description", "tags")
-_REQUIRED = ("summary", "claim")
+#: The header keys a rule may carry; ``summary``, ``claim`` and ``kind`` are required.
+HEADER_KEYS = ("summary", "claim", "kind", "description", "tags")
+_REQUIRED = ("summary", "claim", "kind")
+#: The kinds of rule: the claim says it of each thing (``strict``), or of exercise in
+#: general and the rule applies it to each activity (``generalization``).
+KINDS = ("strict", "generalization")
 _HEADER_LINE = re.compile(r"^#\+\s*([A-Za-z_][\w-]*)\s*:\s?(.*)$")
 _CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$|^#\+\s*$")
 _PREFIXED = re.compile(r"^([A-Za-z][\w.-]*)?:(\S+)$")
@@ -52,6 +65,17 @@ class Rule:
     claim: URIRef
     description: str
     text: str
+    kind: str = "strict"
+
+    @property
+    def generalization(self) -> bool:
+        """Whether the rule applies a general statement to each thing (its ``kind``)."""
+        return self.kind == "generalization"
+
+    @property
+    def monotone(self) -> bool:
+        """Whether adding triples can only add conclusions: no NOT EXISTS, MINUS, OPTIONAL."""
+        return not _absence(self.query.algebra)
 
     @property
     def query(self) -> Query:
@@ -78,6 +102,17 @@ class RulePattern:
 
     where: tuple[Triple, ...]
     template: tuple[Triple, ...]
+    #: Groups that must have no solution (``FILTER NOT EXISTS { ... }``), each given the
+    #: bindings of ``where``.
+    absent: tuple[RuleGroup, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """A ``FILTER NOT EXISTS`` group: triple patterns, and groups absent in their turn."""
+
+    where: tuple[Triple, ...]
+    absent: tuple[RuleGroup, ...] = ()
 
 
 @lru_cache(maxsize=512)
@@ -86,14 +121,53 @@ def _pattern(query: Query) -> RulePattern | None:
     node = algebra.p
     while node.name == "Project":
         node = node.p
-    if node.name != "BGP":
+    group = _group(node)
+    if group is None:
         return None
-    where = tuple(
-        tuple(Variable(f"_{t}") if isinstance(t, BNode) else t for t in triple)
-        for triple in node.triples
-    )
     template = tuple(tuple(t) for t in algebra.get("template") or ())
-    return RulePattern(where, template)  # type: ignore[arg-type]
+    return RulePattern(group.where, template, group.absent)  # type: ignore[arg-type]
+
+
+def _group(node: Any) -> RuleGroup | None:
+    """A basic graph pattern, filtered by NOT EXISTS groups only; None for anything else."""
+    if node.name == "BGP":
+        where = tuple(
+            tuple(Variable(f"_{t}") if isinstance(t, BNode) else t for t in triple)
+            for triple in node.triples
+        )
+        return RuleGroup(where)  # type: ignore[arg-type]
+    if node.name == "Join":  # { a } { b }: rdflib's form of a group inside NOT EXISTS
+        left, right = _group(node.p1), _group(node.p2)
+        if left is None or right is None:
+            return None
+        return RuleGroup(left.where + right.where, left.absent + right.absent)
+    if node.name != "Filter":
+        return None
+    inner = _group(node.p)
+    expr = node.expr
+    parts = [expr.expr, *expr.other] if expr.name == "ConditionalAndExpression" else [expr]
+    absent: list[RuleGroup] = []
+    for part in parts:
+        if getattr(part, "name", None) != "Builtin_NOTEXISTS":
+            return None
+        found = _group(part.graph)
+        if found is None:
+            return None
+        absent.append(found)
+    if inner is None:
+        return None
+    return RuleGroup(inner.where, inner.absent + tuple(absent))
+
+
+def _absence(node: Any) -> bool:
+    """Whether an algebra expression asks that something be absent somewhere."""
+    if isinstance(node, CompValue):
+        if node.name in ("Builtin_NOTEXISTS", "Minus", "LeftJoin"):
+            return True
+        return any(_absence(value) for value in node.values())
+    if isinstance(node, list | tuple):
+        return any(_absence(value) for value in node)
+    return False
 
 
 @lru_cache(maxsize=512)
@@ -137,6 +211,14 @@ def load_rule(path: Path) -> Rule:
                 line=first,
             )
     claim = _claim_iri(header["claim"], path, _key_line(text, "claim"))
+    kind = header["kind"].strip().lower()
+    if kind not in KINDS:
+        raise DataError(
+            f"unknown rule kind {header['kind']!r} (accepted: {', '.join(KINDS)}): say whether "
+            "the claim says it of each thing (strict) or of exercise in general (generalization)",
+            path=str(path),
+            line=_key_line(text, "kind"),
+        )
     query = _checked_query(text, path)
     if query.algebra.name != "ConstructQuery":
         raise DataError(
@@ -159,6 +241,7 @@ def load_rule(path: Path) -> Rule:
         claim=claim,
         description=header.get("description", ""),
         text=text,
+        kind=kind,
     )
 
 
