@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from backcare_kg.backends import Backend
 from backcare_kg.backends.memory import MemoryBackend
-from backcare_kg.reasoning.materialize import materialize
+from backcare_kg.rdf.support_levels import SupportLevel
+from backcare_kg.reasoning.materialize import infer
 from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
 from backcare_kg.reasoning.reasoners import get as get_reasoner
 from backcare_kg.reasoning.rules import load_rules
@@ -25,14 +27,14 @@ from backcare_kg.sparql.asking import ACTIVITIES_QUERY, activities_parameters, r
 from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine
 from backcare_kg.sparql.named_queries import NamedQuery, load_named_queries
 from backcare_kg.sparql.results import Result
+from backcare_kg.sparql.support_query import support_level
 from backcare_kg.sparql.term_resolver import TermResolver
 from backcare_kg.storage import files
 from backcare_kg.storage.cache import ClosureCache
 from backcare_kg.storage.loading import load_files
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 if TYPE_CHECKING:
-    from rdflib.term import Node
 
     from backcare_kg.explain import Explainer, Explanation
     from backcare_kg.remote import Credentials, Endpoints
@@ -54,9 +56,14 @@ class KnowledgeGraph:
     """
 
     def __init__(
-        self, asserted: Graph, inferred: Graph | None = None, *, engine: str = DEFAULT_ENGINE
+        self,
+        asserted: Graph,
+        inferred: Graph | None = None,
+        *,
+        support: Graph | None = None,
+        engine: str = DEFAULT_ENGINE,
     ) -> None:
-        self._attach(MemoryBackend(asserted, inferred, engine=engine))
+        self._attach(MemoryBackend(asserted, inferred, support=support, engine=engine))
 
     def _attach(self, backend: Backend) -> None:
         """Hold the graphs in ``backend``, with nothing built from them yet."""
@@ -106,11 +113,14 @@ class KnowledgeGraph:
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.closure_key(inputs, rule_paths, reasoner)
         inferred = store.get(key) if cache else None
-        if inferred is None:
-            inferred = materialize(asserted, load_rules(rule_paths), reasoner=reasoner)
+        support = store.get(store.support_key(key)) if cache and inferred is not None else None
+        if inferred is None or support is None:
+            inferred, support = infer(asserted, load_rules(rule_paths), reasoner=reasoner)
             if cache:
                 store.put(key, inferred)
-        kg = cls._over(MemoryBackend(asserted, inferred, engine=engine, files=inputs))
+                store.put(store.support_key(key), support)
+        kg = cls._over(MemoryBackend(asserted, inferred, support=support, engine=engine,
+                                     files=inputs))
         if cache:  # for the command line's fast path (see backcare_kg.storage.snapshot)
             from backcare_kg.storage.snapshot import write_snapshot
 
@@ -199,7 +209,8 @@ class KnowledgeGraph:
 
     @property
     def graph(self) -> Dataset:
-        """The rdflib Dataset: named graphs ``graph/asserted`` and ``graph/inferred``.
+        """The rdflib Dataset: named graphs ``graph/asserted``, ``graph/inferred`` and
+        ``graph/support`` (see :attr:`support_graph`).
 
         For a graph from :meth:`open`, a copy of the store made on first use (seconds per
         million triples); queries keep going to the store, so changes to the copy are not
@@ -216,6 +227,13 @@ class KnowledgeGraph:
     def inferred(self) -> Graph:
         """The inferred named graph (empty when loaded with ``inference=False``)."""
         return self.graph.graph(INFERRED_GRAPH)
+
+    @property
+    def support_graph(self) -> Graph:
+        """The support named graph: an ``rdf:Statement`` with its ``bc:supportLevel`` for
+        every statement whose level is not its graph's default (asserted: stated; inferred:
+        entailed); empty when loaded with ``inference=False``. See :meth:`support`."""
+        return self.graph.graph(SUPPORT_GRAPH)
 
     @property
     def store_info(self) -> StoreInfo | None:
@@ -326,6 +344,25 @@ class KnowledgeGraph:
         Spanish label.
         """
         return self.run(ACTIVITIES_QUERY, **activities_parameters(improves, phase, goal))
+
+    def support(self, subject: str | Node, predicate: str | Node,
+                object: str | Node) -> SupportLevel | None:
+        """How strongly the source supports the statement ``subject predicate object``.
+
+        One of ``stated``, ``entailed``, ``generalized``, ``editorial``, strongest first (a
+        :class:`~backcare_kg.rdf.support_levels.SupportLevel`, with its ``rank``, ``iri``
+        and ``name``); None if the graph does not hold the statement. Terms are named as
+        for :meth:`explain`.
+
+        >>> str(kg.support("yoga", "improves", "balance"))  # doctest: +SKIP
+        'stated'
+        """
+        if all(isinstance(t, Node) for t in (subject, predicate, object)):
+            statement = (subject, predicate, object)
+        else:
+            ex = self.explainer
+            statement = (ex.subject(subject), ex.predicate(predicate), ex.object(object))
+        return support_level(self._backend.engine, *statement)  # type: ignore[arg-type]
 
     def explain(self, subject: str | Node, predicate: str | Node, object: str | Node,
                 limit: int = 1) -> Explanation:

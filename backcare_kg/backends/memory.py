@@ -11,11 +11,12 @@ from backcare_kg.backends import Backend, empty_dataset
 from backcare_kg.errors import ParameterError
 from backcare_kg.sparql.engines import DEFAULT_ENGINE, QueryEngine, create_engine, engine_names
 from backcare_kg.sparql.term_resolver import TermResolver
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 
 class MemoryBackend(Backend):
-    """The asserted and (if given) inferred triples, copied into a new Dataset.
+    """The asserted and (if given) inferred triples, copied into a new Dataset, with the
+    support graph (:mod:`backcare_kg.rdf.support_levels`) if given.
 
     The Dataset may be changed in place; the query engine ``engine`` names (``oxigraph``,
     ``rdflib``...) is built again when the graphs changed size since the last query.
@@ -25,7 +26,8 @@ class MemoryBackend(Backend):
     read_only = False
 
     def __init__(self, asserted: Graph, inferred: Graph | None = None, *,
-                 engine: str = DEFAULT_ENGINE, files: Sequence[Path] = ()) -> None:
+                 support: Graph | None = None, engine: str = DEFAULT_ENGINE,
+                 files: Sequence[Path] = ()) -> None:
         if engine not in engine_names():
             raise ParameterError(f"unknown query engine {engine!r}", "engine", engine_names())
         self._engine_name = engine
@@ -40,6 +42,9 @@ class MemoryBackend(Backend):
             graph = self._dataset.graph(INFERRED_GRAPH)
             for triple in inferred:
                 graph.add(triple)
+        if support is not None:
+            graph = self._dataset.graph(SUPPORT_GRAPH)
+            graph.addN((s, p, o, graph) for s, p, o in support)
         self.files = list(files)
 
     @property

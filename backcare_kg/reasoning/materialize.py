@@ -27,18 +27,18 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from backcare_kg.errors import DataError
-from backcare_kg.reasoning import reasoners
-from backcare_kg.reasoning.reasoners import ERR
-from backcare_kg.reasoning.rule_engine import RuleEngine
-from backcare_kg.reasoning.rules import KINDS, Rule, Triple
-from backcare_kg.reasoning.support import (
+from backcare_kg.rdf.support_levels import (
     EDITORIAL,
     ENTAILED,
     GENERALIZED,
     STATED,
-    editorial_statements,
     support_graph,
 )
+from backcare_kg.reasoning import reasoners
+from backcare_kg.reasoning.editorial import editorial_statements
+from backcare_kg.reasoning.reasoners import ERR
+from backcare_kg.reasoning.rule_engine import RuleEngine
+from backcare_kg.reasoning.rules import KINDS, Rule, Triple
 from backcare_kg.reasoning.triples import IRI, RdflibTerms, Terms, TripleSet
 from backcare_kg.vocab import PREFIXES
 
@@ -219,8 +219,7 @@ class NoiseTest:
         return stand_in(s), stand_in(p), stand_in(o)
 
 
-@dataclass
-class Inference:
+class Inference(NamedTuple):
     """What :func:`infer` computes: the inferred graph and the support graph."""
 
     inferred: Graph
@@ -243,7 +242,7 @@ def infer(asserted: Graph, rules: Sequence[Rule], reasoner: str = reasoners.DEFA
     nothing (:func:`closure`); the rules run semi-naively. ``inferred`` never contains a
     triple of ``asserted`` nor any :data:`NOISE`. ``support`` holds an ``rdf:Statement``
     with its ``bc:supportLevel`` for every statement whose level is not its graph's
-    default (:mod:`backcare_kg.reasoning.support`). An unknown ``reasoner`` raises
+    default (:mod:`backcare_kg.rdf.support_levels`). An unknown ``reasoner`` raises
     :class:`~backcare_kg.errors.ParameterError` listing the registered ones.
     """
     engine = reasoners.get(reasoner)
@@ -318,7 +317,8 @@ def closure(
 
     The closure is computed in three stages, each continuing the last, so that a
     statement's support level is the first stage that proves it (a proof is as strong as
-    its weakest step, a statement as its strongest proof; :mod:`.support`):
+    its weakest step, a statement as its strongest proof;
+    :mod:`backcare_kg.rdf.support_levels`):
 
     1. *entailed*: the stated asserted triples (all but those only editorial readings
        license), OWL RL and the ``strict`` rules;

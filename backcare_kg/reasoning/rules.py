@@ -11,7 +11,7 @@ A rule file starts with a grlc-style header of ``#+ key: value`` lines::
 ``kind`` says how far the claim reaches (DESIGN.md, "Inference"): ``strict``, the claim
 says it of each thing the rule concludes about; ``generalization``, the claim says it of
 exercise in general and the rule applies it to each activity, so what it concludes is
-at best :data:`~backcare_kg.reasoning.support.GENERALIZED`.
+at best :data:`~backcare_kg.rdf.support_levels.GENERALIZED`.
 
 The prefixes of :data:`backcare_kg.vocab.PREFIXES` are predeclared in the query and in
 the claim. A template may not contain blank nodes: a rule that mints new nodes would never

@@ -111,6 +111,11 @@ class ClosureCache:
         the stores agree on."""
         return self.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
 
+    def support_key(self, key: str) -> str:
+        """The key of the support graph (:mod:`backcare_kg.rdf.support_levels`) that goes
+        with the closure of ``key``: an entry of its own, beside it."""
+        return f"{key}-support"
+
     def path(self, key: str) -> Path:
         """The file holding the entry ``key``."""
         return self.directory / f"{key}{SUFFIX}"
