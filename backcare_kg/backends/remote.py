@@ -7,14 +7,14 @@ from rdflib import Dataset
 from backcare_kg.backends import Backend, empty_dataset
 from backcare_kg.errors import DataError
 from backcare_kg.remote import Credentials, Endpoints, Timeouts, client_for
-from backcare_kg.remote.engine import RemoteEngine
+from backcare_kg.remote.engine import OUR_GRAPHS, RemoteEngine
 from backcare_kg.sparql.engines import QueryEngine
 from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
 
 
 class RemoteBackend(Backend):
-    """Our two named graphs in a remote store: queries are sent to it (see
-    :mod:`backcare_kg.remote.engine`), and both graphs are downloaded only when
+    """Our named graphs in a remote store: queries are sent to it (see
+    :mod:`backcare_kg.remote.engine`), and the graphs are downloaded only when
     :attr:`dataset` is first asked for."""
 
     def __init__(self, engine: RemoteEngine, endpoints: Endpoints) -> None:
@@ -42,11 +42,11 @@ class RemoteBackend(Backend):
 
     @property
     def dataset(self) -> Dataset:
-        """A full copy of both graphs, read in one answer so that blank nodes shared by the
+        """A full copy of the graphs, read in one answer so that blank nodes shared by the
         graphs stay shared, made on first use."""
         if self._dataset is None:
             dataset = empty_dataset()
-            graphs = {name: dataset.graph(name) for name in (ASSERTED_GRAPH, INFERRED_GRAPH)}
+            graphs = {name: dataset.graph(name) for name in OUR_GRAPHS}
             rows = self._remote.execute(_ALL_QUADS, {}, "download").rows
             for name, graph in graphs.items():
                 graph.addN((row["s"], row["p"], row["o"], graph)  # type: ignore[misc]
@@ -62,6 +62,6 @@ class RemoteBackend(Backend):
         return self._endpoints
 
 
-# Internal, fixed text: every triple of our two graphs, with its graph.
+# Internal, fixed text: every triple of our graphs, with its graph.
 _ALL_QUADS = f"""SELECT ?g ?s ?p ?o WHERE {{
-  VALUES ?g {{ <{ASSERTED_GRAPH}> <{INFERRED_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}"""
+  VALUES ?g {{ {" ".join(f"<{g}>" for g in OUR_GRAPHS)} }} GRAPH ?g {{ ?s ?p ?o }} }}"""

@@ -15,7 +15,7 @@ from backcare_kg.sparql.engines import OxigraphEngine, QueryEngine
 from backcare_kg.sparql.oxigraph_results import from_oxigraph
 from backcare_kg.storage import files
 from backcare_kg.storage.store import StoreInfo, open_store
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 
 class StoreBackend(Backend):
@@ -49,11 +49,11 @@ class StoreBackend(Backend):
 
     @property
     def dataset(self) -> Dataset:
-        """A full copy of the store's asserted and inferred graphs (seconds per million
-        triples), made on first use."""
+        """A full copy of the store's asserted, inferred and support graphs (seconds per
+        million triples), made on first use."""
         if self._dataset is None:
             dataset = empty_dataset()
-            for name in (ASSERTED_GRAPH, INFERRED_GRAPH):
+            for name in (ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH):
                 graph = dataset.graph(name)
                 graph.addN(
                     (from_oxigraph(q.subject), from_oxigraph(q.predicate),

@@ -16,19 +16,22 @@ import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from backcare_kg.errors import DataError
 from backcare_kg.rdf.file_formats import oxigraph_format_for
+from backcare_kg.rdf.support_levels import LEVEL_IRIS
 from backcare_kg.reasoning import reasoners
 from backcare_kg.reasoning.materialize import NoiseTest, closure
 from backcare_kg.reasoning.rules import Rule
 from backcare_kg.reasoning.triples import IRI, OxigraphTerms, TripleSet
+from backcare_kg.vocab import BC
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +47,37 @@ class Materialized:
     rounds: int
     problems: list[str]
     noise: int
+    #: The statements whose support level is not their graph's default, by level.
+    support: dict[int, TripleSet] = field(default_factory=dict)
 
     def ntriples(self, which: str = "inferred") -> bytes:
-        """The ``asserted`` or ``inferred`` triples as N-Triples (UTF-8), in no fixed order."""
+        """The ``asserted``, ``inferred`` or ``support`` triples as N-Triples (UTF-8), in no
+        fixed order. The support graph's statement nodes are blank nodes labelled by a
+        hash of the statement, the same on every run."""
         nt = functools.cache(self.terms.ntriples)  # each term written once
+        if which == "support":
+            return self._support_ntriples(nt)
         lines = [f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in self._set(which)]
+        return "".join(lines).encode("utf-8")
+
+    def _support_ntriples(self, nt: Callable[[int], str]) -> bytes:
+        lines: list[str] = []
+        add = lines.append
+        kind = f"<{RDF.type}> <{RDF.Statement}> .\n"
+        subject, predicate, object_ = (f"<{p}>" for p in (RDF.subject, RDF.predicate,
+                                                             RDF.object))
+        has_level = f"<{BC.supportLevel}>"
+        for level, triples in sorted(self.support.items()):
+            level_iri = f"<{LEVEL_IRIS[level]}> .\n"
+            for s, p, o in triples:
+                ts, tp, to = nt(s), nt(p), nt(o)
+                key = f"{ts} {tp} {to}".encode()
+                node = f"_:support{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:20]}"
+                add(f"{node} {kind}")
+                add(f"{node} {subject} {ts} .\n")
+                add(f"{node} {predicate} {tp} .\n")
+                add(f"{node} {object_} {to} .\n")
+                add(f"{node} {has_level} {level_iri}")
         return "".join(lines).encode("utf-8")
 
     def triples(self, which: str = "inferred") -> Iterator[tuple[Any, Any, Any]]:
@@ -58,21 +87,30 @@ class Materialized:
             yield term(s), term(p), term(o)
 
     def graph(self, which: str = "inferred") -> Graph:
-        """The ``asserted`` or ``inferred`` triples as an rdflib Graph (for small graphs)."""
+        """The ``asserted``, ``inferred`` or ``support`` triples as an rdflib Graph (for
+        small graphs)."""
         graph = Graph()
+        if which == "support":
+            graph.parse(data=self.ntriples("support"), format="nt")
+            return graph
         graph.addN((s, p, o, graph) for s, p, o in self.terms.triples(self._set(which)))
         return graph
 
-    def load_into(self, store: ox.Store, asserted_graph: str, inferred_graph: str) -> None:
-        """Load both sets into ``store``, each into the named graph of that IRI.
+    def load_into(self, store: ox.Store, asserted_graph: str, inferred_graph: str,
+                  support_graph: str | None = None) -> None:
+        """Load the sets into ``store``, each into the named graph of that IRI (the support
+        graph too if ``support_graph`` is given).
 
         One N-Quads document with its blank-node labels kept, so a blank node of both graphs
         stays one node (``Store.bulk_load`` would rename them on each call).
         """
+        graphs = [("asserted", asserted_graph), ("inferred", inferred_graph)]
+        if support_graph is not None:
+            graphs.append(("support", support_graph))
         quads = b"".join(
             # N-Triples escapes line breaks inside literals: " .\n" only ends a statement
             self.ntriples(which).replace(b" .\n", f" <{graph}> .\n".encode())
-            for which, graph in (("asserted", asserted_graph), ("inferred", inferred_graph))
+            for which, graph in graphs
         )
         store.bulk_extend(ox.parse(quads, ox.RdfFormat.N_QUADS, rename_blank_nodes=False,
                                    lenient=True))
@@ -104,13 +142,18 @@ def materialize_files(
         progress("reason")
     result = closure(asserted, terms, rules, engine)
     inferred, noise = _without_noise(result.inferred, terms)
+    support = {level: _without_noise(triples, terms)[0] for level, triples in
+               result.support.items()}
     log.info(
-        "materialized %d inferred triples in %d round(s) (%d noise triples filtered)",
+        "materialized %d inferred triples in %d round(s) (%d noise triples filtered); "
+        "%d statements with a support level other than their graph's default",
         len(inferred),
         result.rounds,
         noise,
+        sum(map(len, support.values())),
     )
-    return Materialized(terms, asserted, inferred, result.rounds, result.problems, noise)
+    return Materialized(terms, asserted, inferred, result.rounds, result.problems, noise,
+                        support)
 
 
 def parse_files(paths: Sequence[Path], terms: OxigraphTerms) -> TripleSet:

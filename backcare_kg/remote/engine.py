@@ -51,12 +51,13 @@ from backcare_kg.sparql.preparation import (
 )
 from backcare_kg.sparql.results import QueryKind, Result, Value
 from backcare_kg.sparql.rewriting import describe_as_select
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 __all__ = ["RemoteEngine", "OUR_GRAPHS"]
 
-#: The named graphs a remote knowledge graph is made of.
-OUR_GRAPHS: tuple[URIRef, ...] = (ASSERTED_GRAPH, INFERRED_GRAPH)
+#: The named graphs a remote knowledge graph is made of (the support graph may be absent
+#: from a store pushed by an older version: every statement then has its graph's default).
+OUR_GRAPHS: tuple[URIRef, ...] = (ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH)
 
 # DESCRIBE: how deep to follow blank nodes in one request, first and at most
 _FIRST_DEPTH = 4

@@ -39,7 +39,7 @@ from rdflib import URIRef
 from backcare_kg.errors import ParameterError
 from backcare_kg.remote import Credentials, Endpoints, Timeouts, client_for
 from backcare_kg.remote.http import HttpClient
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -53,6 +53,7 @@ __all__ = ["push", "PushReport", "STAGING", "DEFAULT_BATCH_SIZE", "DEFAULT_UPDAT
 STAGING: dict[URIRef, URIRef] = {
     ASSERTED_GRAPH: URIRef("urn:backcare-kg:staging:asserted"),
     INFERRED_GRAPH: URIRef("urn:backcare-kg:staging:inferred"),
+    SUPPORT_GRAPH: URIRef("urn:backcare-kg:staging:support"),
 }
 #: Triples per request, unless told otherwise: by the Graph Store Protocol, and by SPARQL
 #: Update (smaller: Virtuoso refuses an INSERT DATA of about 1,500 triples or more).
@@ -97,7 +98,7 @@ def push(kg: KnowledgeGraph, endpoints: Endpoints,
          user: str | None = None, batch_size: int | None = None,
          timeouts: Timeouts | None = None, progress: Progress | None = None,
          client: HttpClient | None = None) -> PushReport:
-    """Load ``kg``'s asserted and inferred graphs into the store at ``endpoints``.
+    """Load ``kg``'s asserted, inferred and support graphs into the store at ``endpoints``.
 
     Needs ``endpoints.update`` or ``endpoints.store`` (both is best: upload by the Graph
     Store Protocol, switch by SPARQL Update). ``batch_size`` is the most triples per

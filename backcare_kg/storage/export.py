@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph, URIRef
 
 from backcare_kg.errors import ParameterError
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIXES, SUPPORT_GRAPH
 
 if TYPE_CHECKING:
     from backcare_kg.graph import KnowledgeGraph
@@ -51,7 +51,7 @@ FORMATS.update({alias: FORMATS[name] for alias, name in _ALIASES.items()})
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in _CANONICAL)
 
 #: Which graphs an export may hold.
-GRAPH_CHOICES: tuple[str, ...] = ("asserted", "inferred", "all")
+GRAPH_CHOICES: tuple[str, ...] = ("asserted", "inferred", "support", "all")
 
 
 def rdf_format(name: str) -> RdfFormat:
@@ -68,7 +68,7 @@ def rdf_format(name: str) -> RdfFormat:
 def serialize(kg: KnowledgeGraph, format: str = "turtle", which: str = "all") -> str:
     """The chosen graphs of ``kg`` as RDF text in ``format``.
 
-    ``which`` is ``asserted``, ``inferred`` or ``all``. Quad formats (N-Quads, TriG) keep
+    ``which`` is ``asserted``, ``inferred``, ``support`` (the support levels) or ``all``. Quad formats (N-Quads, TriG) keep
     each triple in its named graph; triple formats merge the chosen graphs into one. The
     project's prefixes are bound; N-Triples and N-Quads lines are sorted, so an export of
     the same graph is always the same text.
@@ -106,6 +106,8 @@ def _chosen(kg: KnowledgeGraph, which: str) -> list[tuple[URIRef, Graph]]:
         chosen.append((ASSERTED_GRAPH, kg.asserted))
     if choice in ("inferred", "all"):
         chosen.append((INFERRED_GRAPH, kg.inferred))
+    if choice in ("support", "all"):
+        chosen.append((SUPPORT_GRAPH, kg.support_graph))
     return chosen
 
 

@@ -34,14 +34,14 @@ from backcare_kg.reasoning import reasoners
 from backcare_kg.storage import files
 from backcare_kg.storage.atomic import default_mode, directory_beside, found_at, swap_directory
 from backcare_kg.version import __version__
-from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH
 
 __all__ = ["STEPS", "StoreInfo", "build_store", "open_store", "is_store"]
 
 log = logging.getLogger(__name__)
 
 #: Bump when the layout of a store or what goes into it changes incompatibly.
-FORMAT = 1
+FORMAT = 2
 METADATA = "backcare-kg-store.json"
 DATABASE = "oxigraph"
 #: The steps of :func:`build_store`, in order, as passed to its ``progress`` callback.
@@ -117,7 +117,7 @@ def build_store(
             from None
     try:
         store = ox.Store(str(building / DATABASE))
-        materialized.load_into(store, ASSERTED_GRAPH, INFERRED_GRAPH)
+        materialized.load_into(store, ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH)
         store.optimize()
         store.flush()
         del store  # closes the database before it moves
@@ -129,6 +129,7 @@ def build_store(
             "digest": digest,
             "asserted": len(materialized.asserted),
             "inferred": len(materialized.inferred),
+            "support": sum(map(len, materialized.support.values())),
             "rounds": materialized.rounds,
             "problems": materialized.problems,
             "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
