@@ -68,8 +68,9 @@ def rdf_format(name: str) -> RdfFormat:
 def serialize(kg: KnowledgeGraph, format: str = "turtle", which: str = "all") -> str:
     """The chosen graphs of ``kg`` as RDF text in ``format``.
 
-    ``which`` is ``asserted``, ``inferred``, ``support`` (the support levels) or ``all``. Quad formats (N-Quads, TriG) keep
-    each triple in its named graph; triple formats merge the chosen graphs into one. The
+    ``which`` is ``asserted``, ``inferred``, ``support`` (the support levels) or ``all``.
+    Quad formats (N-Quads, TriG) keep each triple in its named graph; triple formats merge
+    the chosen graphs into one. The
     project's prefixes are bound; N-Triples and N-Quads lines are sorted, so an export of
     the same graph is always the same text.
     """
