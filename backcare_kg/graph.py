@@ -113,12 +113,12 @@ class KnowledgeGraph:
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.closure_key(inputs, rule_paths, reasoner)
         inferred = store.get(key) if cache else None
-        support = store.get(store.support_key(key)) if cache and inferred is not None else None
+        support = store.get(key, support=True) if inferred is not None else None
         if inferred is None or support is None:
             inferred, support = infer(asserted, load_rules(rule_paths), reasoner=reasoner)
             if cache:
+                store.put(key, support, support=True)
                 store.put(key, inferred)
-                store.put(store.support_key(key), support)
         kg = cls._over(MemoryBackend(asserted, inferred, support=support, engine=engine,
                                      files=inputs))
         if cache:  # for the command line's fast path (see backcare_kg.storage.snapshot)

@@ -64,7 +64,7 @@ class StoreBackend(Backend):
         return self._dataset
 
     def __len__(self) -> int:
-        return len(self._store)
+        return self._info.asserted + self._info.inferred  # the support graph aside
 
     @property
     def store_info(self) -> StoreInfo:

@@ -107,10 +107,11 @@ class RemoteEngine:
         return self._ask(kind, text, protocol, source)
 
     def __len__(self) -> int:
-        graphs = " ".join(f"<{g}>" for g in self.graphs)
+        counted = [g for g in self.graphs if g != SUPPORT_GRAPH]  # statements, not levels
+        graphs = " ".join(f"<{g}>" for g in counted)
         text = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {graphs} }} "
                 f"GRAPH ?g {{ ?s ?p ?o }} }}")
-        rows = self._ask("SELECT", text, ([], list(self.graphs)), "count").rows
+        rows = self._ask("SELECT", text, ([], counted), "count").rows
         value = rows[0]["n"] if rows else None
         return int(value.toPython()) if isinstance(value, Literal) else 0
 

@@ -1,6 +1,7 @@
 """An on-disk cache of the inferred graph, keyed by the bytes of every input file.
 
-Each entry is an N-Triples file whose first line carries a checksum of the rest and the
+Each entry is an N-Triples file, with the support graph that goes with it beside it
+(``<key>.support``, same format; see :mod:`backcare_kg.rdf.support_levels`). Each file whose first line carries a checksum of the rest and the
 triple count, so a truncated or garbled entry is detected, deleted and recomputed. Entries
 are written to a temporary file and renamed into place: a reader never sees half a file.
 A cache that cannot be written is skipped with a warning; it never stops loading.
@@ -30,8 +31,10 @@ log = logging.getLogger(__name__)
 FORMAT = 1
 ENV_VAR = "BACKCARE_KG_CACHE_DIR"
 SUFFIX = ".nt"
+#: The support graph of an entry, kept beside it.
+SUPPORT_SUFFIX = ".support"
 #: Files kept beside an entry, removed with it (see :mod:`backcare_kg.storage.snapshot`).
-_SIDECARS = (".nq", ".plans.json")
+_SIDECARS = (".nq", ".plans.json", SUPPORT_SUFFIX)
 _HEADER = re.compile(rb"^# backcare-kg closure v(\d+) sha256=([0-9a-f]{64}) triples=(\d+)$")
 # Blank nodes are written as IRIs under this prefix, so their labels survive the round trip
 # exactly (rdflib's N-Triples parser would mint fresh ones) and stay those of the asserted
@@ -111,18 +114,14 @@ class ClosureCache:
         the stores agree on."""
         return self.key([*inputs, *rule_paths], f"{__version__} reasoner={reasoner}")
 
-    def support_key(self, key: str) -> str:
-        """The key of the support graph (:mod:`backcare_kg.rdf.support_levels`) that goes
-        with the closure of ``key``: an entry of its own, beside it."""
-        return f"{key}-support"
+    def path(self, key: str, *, support: bool = False) -> Path:
+        """The file holding the entry ``key`` (its support graph, with ``support``)."""
+        return self.directory / f"{key}{SUPPORT_SUFFIX if support else SUFFIX}"
 
-    def path(self, key: str) -> Path:
-        """The file holding the entry ``key``."""
-        return self.directory / f"{key}{SUFFIX}"
-
-    def get(self, key: str) -> Graph | None:
-        """The cached graph for ``key``; None when absent or corrupt (a corrupt file is removed)."""
-        path = self.path(key)
+    def get(self, key: str, *, support: bool = False) -> Graph | None:
+        """The cached graph for ``key`` (its support graph, with ``support``); None when
+        absent or corrupt (a corrupt file is removed)."""
+        path = self.path(key, support=support)
         try:
             data = path.read_bytes()
         except (FileNotFoundError, NotADirectoryError):
@@ -143,14 +142,16 @@ class ClosureCache:
         log.debug("closure cache hit: %s (%d triples)", path, len(graph))
         return graph
 
-    def put(self, key: str, graph: Graph) -> None:
-        """Store ``graph`` under ``key``, atomically; a failure is logged, never raised."""
+    def put(self, key: str, graph: Graph, *, support: bool = False) -> None:
+        """Store ``graph`` under ``key`` (as its support graph, with ``support``: put it
+        first, so that an entry is never found without its support graph), atomically; a
+        failure is logged, never raised."""
         try:
             data = _encode(graph)
             self.directory.mkdir(parents=True, exist_ok=True)
             from backcare_kg.storage.atomic import write_atomically  # not on the fast path
 
-            write_atomically(self.path(key), data, private=True)
+            write_atomically(self.path(key, support=support), data, private=True)
         except Exception as exc:  # the cache is an optimisation: never break loading
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             log.warning(
@@ -159,7 +160,8 @@ class ClosureCache:
                 reason,
             )
             return
-        self._prune(keep=self.path(key))
+        if not support:
+            self._prune(keep=self.path(key))
 
     def _prune(self, keep: Path) -> None:
         """Remove the least recently written entries beyond ``max_entries``."""

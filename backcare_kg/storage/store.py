@@ -65,6 +65,7 @@ class StoreInfo:
     seconds: float  # how long the build took
     extra: tuple[str, ...]  # the user's files merged in (absolute paths)
     stale: tuple[str, ...] = ()  # why the inputs no longer match; empty when they do
+    support: int = 0  # triples in the support graph (5 per statement it grades)
 
     @property
     def triples(self) -> int:
@@ -129,7 +130,7 @@ def build_store(
             "digest": digest,
             "asserted": len(materialized.asserted),
             "inferred": len(materialized.inferred),
-            "support": sum(map(len, materialized.support.values())),
+            "support": 5 * sum(map(len, materialized.support.values())),
             "rounds": materialized.rounds,
             "problems": materialized.problems,
             "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -220,6 +221,7 @@ def _info(metadata: dict[str, Any], path: Path, stale: tuple[str, ...]) -> Store
         seconds=float(metadata["seconds"]),
         extra=tuple(e["path"] for e in metadata["files"] if e["kind"] == "extra"),
         stale=stale,
+        support=int(metadata.get("support", 0)),
     )
 
 

@@ -24,9 +24,10 @@ from backcare_kg.backends.memory import MemoryBackend
 from backcare_kg.backends.remote import RemoteBackend
 from backcare_kg.backends.store import StoreBackend
 from backcare_kg.remote import Endpoints, Timeouts
+from backcare_kg.sparql.support_query import support_level
 from backcare_kg.storage import files
 from backcare_kg.storage.store import build_store
-from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, SUPPORT_GRAPH
 
 BACKENDS = ["memory", "store", pytest.param("remote", marks=pytest.mark.store)]
 
@@ -51,7 +52,8 @@ def remote(oxigraph_store: RunningStore, kg: KnowledgeGraph) -> Iterator[Endpoin
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, kg: KnowledgeGraph) -> Backend:
     if request.param == "memory":
-        return MemoryBackend(kg.asserted, kg.inferred, files=files.asserted_files())
+        return MemoryBackend(kg.asserted, kg.inferred, support=kg.support_graph,
+                             files=files.asserted_files())
     if request.param == "store":
         return StoreBackend.open(request.getfixturevalue("store_directory"), "oxigraph")
     endpoints = request.getfixturevalue("remote")
@@ -70,11 +72,14 @@ def test_it_is_a_backend_of_the_whole_graph(backend: Backend, kg: KnowledgeGraph
     assert backend.dataset is dataset  # copied (or downloaded) once
     assert len(dataset.graph(ASSERTED_GRAPH)) == len(kg.asserted)
     assert len(dataset.graph(INFERRED_GRAPH)) == len(kg.inferred)
+    assert len(dataset.graph(SUPPORT_GRAPH)) == len(kg.support_graph) > 0
 
 
 def test_its_engine_answers_over_both_graphs(backend: Backend) -> None:
-    ask = "ASK { ?activity a bc:RecommendedActivity ; bc:improves ?capacity }"
+    ask = "ASK { ?activity a bc:SuggestedActivity ; bc:improves ?capacity }"
     assert backend.engine.execute(ask, {"activity": BCR.yoga, "capacity": BCR.balance}).boolean
+    level = support_level(backend.engine, BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"])
+    assert level is not None and level.name == "editorial"  # the support graph is there too
     assert backend.engine is backend.engine  # not rebuilt while the graphs keep their size
 
 

@@ -17,6 +17,7 @@ from backcare_kg import (
     QueryError,
     UnknownQueryError,
 )
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.vocab import BC, BCR
 
 YOGA = BCR["yoga"]
@@ -34,10 +35,13 @@ def test_second_load_comes_from_the_cache(
 ) -> None:
     first = KnowledgeGraph.load(cache_dir=tmp_path)
     assert len(list(tmp_path.glob("*.nt"))) == 1  # beside it, the fast path's snapshot
-    monkeypatch.setattr(graph_module, "materialize", _no_reasoning)
+    assert len(list(tmp_path.glob("*.support"))) == 1  # and the support graph
+    monkeypatch.setattr(graph_module, "infer", _no_reasoning)
     second = KnowledgeGraph.load(cache_dir=tmp_path)
     assert isomorphic(first.inferred, second.inferred)
+    assert isomorphic(first.support_graph, second.support_graph)
     assert len(second.inferred) > 0
+    assert len(second.support_graph) > 0
 
 
 def test_a_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
@@ -48,6 +52,18 @@ def test_a_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     again = KnowledgeGraph.load(cache_dir=tmp_path)
     assert isomorphic(first.inferred, again.inferred)
     [rebuilt] = list(tmp_path.glob("*.nt"))
+    assert rebuilt.read_text(encoding="utf-8") == text
+
+
+def test_a_corrupt_support_graph_is_rebuilt(tmp_path: Path) -> None:
+    first = KnowledgeGraph.load(cache_dir=tmp_path)
+    [entry] = list(tmp_path.glob("*.support"))
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text[: len(text) // 3], encoding="utf-8")
+    again = KnowledgeGraph.load(cache_dir=tmp_path)
+    assert isomorphic(first.support_graph, again.support_graph)
+    assert str(again.support("yoga", "allowedInPhase", "chronic-phase")) == "editorial"
+    [rebuilt] = list(tmp_path.glob("*.support"))
     assert rebuilt.read_text(encoding="utf-8") == text
 
 
@@ -63,13 +79,13 @@ def test_a_changed_input_is_reasoned_again(
         encoding="utf-8",
     )
     calls: list[int] = []
-    real = graph_module.materialize
+    real = graph_module.infer
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(graph_module, "materialize", counting)
+    monkeypatch.setattr(graph_module, "infer", counting)
     kg = KnowledgeGraph.load(extra=[extra], cache_dir=tmp_path)
     assert calls == [1]
     answer = kg.activities(improves="balance", phase="chronic").values("activity")
@@ -117,21 +133,80 @@ def test_the_flagship_question_in_every_spelling(
     kg: KnowledgeGraph, improves: str, phase: str
 ) -> None:
     result = kg.activities(improves=improves, phase=phase)
-    assert result.rows == [
-        {
-            "activity": YOGA,
-            "activityLabel": Literal("yoga", lang="en"),
-            "recommended": Literal(True),
-        }
-    ]
+    assert result.rows == [FLAGSHIP_ROW]
+
+
+#: The flagship answer as the source supports it (sentences 7, 15, 16 and 24): yoga improves
+#: balance (stated), is allowed in the chronic phase (a generalization of sentence 7 resting
+#: on our reading of "if we exclude this": editorial), is one of the five activities that
+#: "may be interesting", covers three of the criterion's four capacities, and so is not a
+#: recommended activity.
+FLAGSHIP_ROW = {
+    "activity": YOGA,
+    "activityLabel": Literal("yoga", lang="en"),
+    "support": BC.Editorial,
+    "improvesSupport": BC.Stated,
+    "phaseSupport": BC.Editorial,
+    "goalSupport": None,
+    "suggested": Literal(True),
+    "coveredCapacities": Literal(3),
+    "targetCapacities": Literal(4),
+    "recommended": Literal(False),
+}
 
 
 def test_flagship_as_sparql_results(kg: KnowledgeGraph) -> None:
     result = kg.activities(improves="balance", phase="chronic")
-    assert result.to_csv() == f"activity,activityLabel,recommended\r\n{YOGA},yoga,true\r\n"
+    header = ("activity,activityLabel,support,improvesSupport,phaseSupport,goalSupport,"
+              "suggested,coveredCapacities,targetCapacities,recommended")
+    assert result.to_csv() == (
+        f"{header}\r\n{YOGA},yoga,{BC.Editorial},{BC.Stated},{BC.Editorial},,true,3,4,false\r\n"
+    )
     data = json.loads(result.to_json())
-    assert data["head"]["vars"] == ["activity", "activityLabel", "recommended"]
-    assert data["results"]["bindings"][0]["activity"] == {"type": "uri", "value": str(YOGA)}
+    assert data["head"]["vars"] == header.split(",")
+    binding = data["results"]["bindings"][0]
+    assert binding["activity"] == {"type": "uri", "value": str(YOGA)}
+    assert binding["phaseSupport"] == {"type": "uri", "value": str(BC.Editorial)}
+    assert "goalSupport" not in binding  # unbound: no goal was asked for
+
+
+@pytest.mark.parametrize(
+    "statement, level",
+    [
+        (("yoga", "improves", "balance"), "stated"),  # sentence 24
+        (("yoga", "a", "bc:Activity"), "stated"),
+        (("suspension-training", "improves", "strength"), "entailed"),  # S18 + the ontology
+        (("yoga", "supportsGoal", "analgesia"), "generalized"),  # S8, of exercise in general
+        (("yoga", "painLimitedInPhase", "acute-phase"), "generalized"),  # S5
+        (("yoga", "allowedInPhase", "chronic-phase"), "editorial"),  # S7 + our reading
+        (("body-foundation", "a", "bc:StrengthTraining"), "editorial"),  # our typing
+        (("body-foundation", "improves", "strength"), "editorial"),
+        (("pilates", "a", "bc:SuggestedActivity"), "entailed"),  # S16, strict
+    ],
+)
+def test_support_of_a_statement(
+    kg: KnowledgeGraph, statement: tuple[str, str, str], level: str
+) -> None:
+    found = kg.support(*statement)
+    assert found is not None and found.name == level
+    assert found == SupportLevel.of(level)
+    assert found.iri == BC[level.capitalize()]
+
+
+def test_support_of_a_statement_not_held(kg: KnowledgeGraph, kg_asserted: KnowledgeGraph
+                                         ) -> None:
+    assert kg.support("yoga", "a", "bc:RecommendedActivity") is None
+    assert kg.support(YOGA, BC.improves, BCR["biomechanics"]) is None
+    # without inference, only asserted statements hold, and those are stated
+    assert kg_asserted.support("yoga", "allowedInPhase", "chronic-phase") is None
+    assert str(kg_asserted.support("yoga", "improves", "balance")) == "stated"
+    assert len(kg_asserted.support_graph) == 0
+
+
+def test_support_of_an_unknown_term_names_it(kg: KnowledgeGraph) -> None:
+    with pytest.raises(ParameterError) as caught:
+        kg.support("no-such-activity", "improves", "balance")
+    assert caught.value.parameter == "subject"
 
 
 def test_bindings_are_terms_never_query_text(kg: KnowledgeGraph) -> None:
@@ -146,11 +221,12 @@ def test_bindings_are_terms_never_query_text(kg: KnowledgeGraph) -> None:
 
 
 def test_ask_and_describe(kg: KnowledgeGraph) -> None:
-    assert kg.query("ASK { ?a a bc:RecommendedActivity }", a=YOGA).boolean is True
-    assert kg.query("ASK { ?a a bc:RecommendedActivity }", a=BCR["pilates"]).boolean is False
+    assert kg.query("ASK { ?a a bc:SuggestedActivity }", a=YOGA).boolean is True
+    assert kg.query("ASK { ?a a bc:RecommendedActivity }", a=YOGA).boolean is False
     described = kg.run("describe", resource="yoga").graph
     assert described is not None
-    assert (YOGA, BC.recommendedInPhase, BCR["chronic-phase"]) in described
+    assert (YOGA, BC.allowedInPhase, BCR["chronic-phase"]) in described
+    assert (YOGA, BC.recommendedInPhase, BCR["chronic-phase"]) not in described
 
 
 def test_malformed_sparql_names_line_and_column(kg: KnowledgeGraph) -> None:

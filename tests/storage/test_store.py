@@ -130,7 +130,8 @@ def test_the_store_holds_the_same_graphs(stored: KnowledgeGraph,
 
 def test_metadata(cli_store: Path, user_file: Path) -> None:
     metadata = json.loads((cli_store / METADATA).read_text(encoding="utf-8"))
-    assert metadata["format"] == 1 and metadata["reasoner"] == "compiled"
+    assert metadata["format"] == 2 and metadata["reasoner"] == "compiled"
+    assert metadata["support"] > 0 and metadata["support"] % 5 == 0  # 5 triples a statement
     extra = [f for f in metadata["files"] if f["kind"] == "extra"]
     assert [f["path"] for f in extra] == [str(user_file.resolve())]
     assert len(metadata["digest"]) == 64
@@ -183,10 +184,16 @@ def test_user_data_answers(stored: KnowledgeGraph, in_memory: KnowledgeGraph) ->
 def test_flagship_from_the_store(cli_store: Path) -> None:
     done = cli("--store", str(cli_store), *FLAGSHIP)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [  # the user's tai chi is inferred allowed too
-        "activity                          activityLabel  recommended",
-        "https://example.org/user/tai-chi                 true",
-        "bcr:yoga                          yoga           true",
+    # the user's tai chi improves balance (their own data: stated) and is inferred allowed in
+    # the chronic phase as yoga is (a generalization resting on our reading: editorial); it
+    # is not one of the five the source suggests, and covers two capacities of the four
+    assert done.stdout.splitlines() == [
+        "activity                          activityLabel  support       improvesSupport  "
+        "phaseSupport  goalSupport  suggested  coveredCapacities  targetCapacities  recommended",
+        "https://example.org/user/tai-chi                 bc:Editorial  bc:Stated        "
+        "bc:Editorial               false      2                  4                 false",
+        "bcr:yoga                          yoga           bc:Editorial  bc:Stated        "
+        "bc:Editorial               true       3                  4                 false",
     ]
     after = cli(*FLAGSHIP[:1], "--store", str(cli_store), *FLAGSHIP[1:])
     assert after.stdout == done.stdout and after.stderr == ""
@@ -241,7 +248,7 @@ def test_a_failed_build_leaves_the_old_store(tmp_path: Path) -> None:
         build_store(target, extra=[bad])
     assert _siblings(target) == ["bad.ttl", "store"]
     store, info = open_store(target)
-    assert info.digest == built.digest and len(store) == built.triples
+    assert info.digest == built.digest and len(store) == built.triples + built.support
 
 
 def test_a_store_is_never_built_over_something_else(tmp_path: Path) -> None:
