@@ -1,8 +1,9 @@
 """An on-disk cache of the inferred graph, keyed by the bytes of every input file.
 
 Each entry is an N-Triples file, with the support graph that goes with it beside it
-(``<key>.support``, same format; see :mod:`backcare_kg.rdf.support_levels`). Each file whose first line carries a checksum of the rest and the
-triple count, so a truncated or garbled entry is detected, deleted and recomputed. Entries
+(``<key>.support``, same format; see :mod:`backcare_kg.rdf.support_levels`). The first
+line of each carries a checksum of the rest and the triple count, so a truncated or
+garbled file is detected, deleted and recomputed. Entries
 are written to a temporary file and renamed into place: a reader never sees half a file.
 A cache that cannot be written is skipped with a warning; it never stops loading.
 """
