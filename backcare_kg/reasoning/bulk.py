@@ -52,8 +52,8 @@ class Materialized:
 
     def ntriples(self, which: str = "inferred") -> bytes:
         """The ``asserted``, ``inferred`` or ``support`` triples as N-Triples (UTF-8), in no
-        fixed order. The support graph's statement nodes are blank nodes labelled by a
-        hash of the statement, the same on every run."""
+        fixed order. The support graph's statement nodes are blank nodes numbered in the
+        order of the statements' ids, the same on every run over the same inputs."""
         nt = functools.cache(self.terms.ntriples)  # each term written once
         if which == "support":
             return self._support_ntriples(nt)
@@ -63,21 +63,18 @@ class Materialized:
     def _support_ntriples(self, nt: Callable[[int], str]) -> bytes:
         lines: list[str] = []
         add = lines.append
-        kind = f"<{RDF.type}> <{RDF.Statement}> .\n"
-        subject, predicate, object_ = (f"<{p}>" for p in (RDF.subject, RDF.predicate,
-                                                             RDF.object))
-        has_level = f"<{BC.supportLevel}>"
+        kind = f" <{RDF.type}> <{RDF.Statement}> .\n"
+        subject, predicate, object_ = (f" <{p}> " for p in (RDF.subject, RDF.predicate,
+                                                               RDF.object))
+        has_level = f" <{BC.supportLevel}> "
+        n = 0
         for level, triples in sorted(self.support.items()):
             level_iri = f"<{LEVEL_IRIS[level]}> .\n"
-            for s, p, o in triples:
-                ts, tp, to = nt(s), nt(p), nt(o)
-                key = f"{ts} {tp} {to}".encode()
-                node = f"_:support{hashlib.sha1(key, usedforsecurity=False).hexdigest()[:20]}"
-                add(f"{node} {kind}")
-                add(f"{node} {subject} {ts} .\n")
-                add(f"{node} {predicate} {tp} .\n")
-                add(f"{node} {object_} {to} .\n")
-                add(f"{node} {has_level} {level_iri}")
+            for s, p, o in triples:  # a set of ids in parse order: the same labels each run
+                n += 1
+                node = f"_:support{n}"
+                add(f"{node}{kind}{node}{subject}{nt(s)} .\n{node}{predicate}{nt(p)} .\n"
+                    f"{node}{object_}{nt(o)} .\n{node}{has_level}{level_iri}")
         return "".join(lines).encode("utf-8")
 
     def triples(self, which: str = "inferred") -> Iterator[tuple[Any, Any, Any]]:
@@ -142,7 +139,7 @@ def materialize_files(
         progress("reason")
     result = closure(asserted, terms, rules, engine)
     inferred, noise = _without_noise(result.inferred, terms)
-    support = {level: _without_noise(triples, terms)[0] for level, triples in
+    support = {level: _graded(triples, inferred, asserted) for level, triples in
                result.support.items()}
     log.info(
         "materialized %d inferred triples in %d round(s) (%d noise triples filtered); "
@@ -200,6 +197,17 @@ class _Relabel:
         if found is None:
             found = self.labels[node] = ox.BlankNode(f"{self.prefix}{len(self.labels)}")
         return found
+
+
+def _graded(triples: TripleSet, inferred: TripleSet, asserted: TripleSet) -> TripleSet:
+    """The statements of ``triples`` the store keeps: asserted, or inferred and not noise
+    (``inferred`` is already without noise: a membership test is cheaper than the test)."""
+    kept = TripleSet(triples.type)
+    for c, xs in triples.members.items():
+        kept.members[c] = xs & (inferred.members.get(c, set()) | asserted.members.get(c, set()))
+    for p, prs in triples.pairs.items():
+        kept.pairs[p] = prs & (inferred.pairs.get(p, set()) | asserted.pairs.get(p, set()))
+    return kept
 
 
 def _without_noise(inferred: TripleSet, terms: OxigraphTerms) -> tuple[TripleSet, int]:

@@ -353,11 +353,13 @@ def closure(
     enabled: set[str] = set()
     added: dict[int, TripleSet] = {}
     concluded = TripleSet(terms.type)  # what the later stratum added
+    watch = _Watch(engine, [r for rs in later.values() for r in rs], terms.type)
     for stage in stages:
         monotone = {name for kind in stage.kinds for name in by_kind[kind]}
         absent = {name for kind in stage.kinds for name in later[kind]}
         fresh_rules, enabled = monotone - enabled, monotone
         delta = graph.add(stage.base) if stage.base is not None else TripleSet(terms.type)
+        watch.note(delta)
         here = TripleSet(terms.type)
         if stage.level > ENTAILED:
             here.add(delta)
@@ -365,6 +367,7 @@ def closure(
         while True:
             rounds += 1
             new_here = session.close(delta)
+            watch.note(new_here)
             if stage.level > ENTAILED:
                 here.add(new_here)
             if not semi_naive:
@@ -378,9 +381,10 @@ def closure(
                 new_here.add(delta)
                 new = engine.apply(graph, new_here, only=monotone)
             first = False
-            if not new and absent:  # the later stratum, on the closure of the monotone one
-                new = engine.apply(graph, only=absent)
-                concluded.add(new)
+            if not new and absent and watch.due(absent):
+                # the later stratum, on the closure of the monotone one
+                new = _later_stratum(engine, graph, concluded, sorted(absent))
+                watch.ran(absent)
             log.debug("stage %d, round %d: %d triples, rules added %d",
                       stage.level, rounds, len(graph), len(new))
             if not new:
@@ -388,14 +392,13 @@ def closure(
             if rounds >= MAX_ROUNDS * len(stages):
                 raise DataError(f"the rules did not reach a fixpoint after {rounds} rounds")
             delta = graph.add(new)
+            watch.note(delta)
             if stage.level > ENTAILED:
                 here.add(delta)
         if stage.level > ENTAILED:
             added[stage.level] = here
         elif editorial:
             added[ENTAILED] = TripleSet.of(terms.type, (t for t in editorial if t in graph))
-    if concluded:
-        _check_stratified(engine, graph, concluded, [r for rs in later.values() for r in rs])
     for problem in session.problems:
         log.warning("OWL RL inconsistency: %s", problem)
     support: dict[int, TripleSet] = {}
@@ -412,18 +415,60 @@ def closure(
     return Closure(graph, graph.minus(asserted), rounds, list(session.problems), engine, support)
 
 
-def _check_stratified(
+class _Watch:
+    """Whether the rules of the later stratum may conclude anything new: a triple they read
+    was added since they last ran (or a rule was enabled since)."""
+
+    def __init__(self, engine: RuleEngine, names: Sequence[str], type_id: int) -> None:
+        self.predicates: set[int] = set()
+        self.classes: set[int] = set()
+        self.anything = False
+        for name in names:
+            for _, p, o in engine.reads(name):
+                if p < 0 or (p == type_id and o < 0):
+                    self.anything = True
+                elif p == type_id:
+                    self.classes.add(o)
+                else:
+                    self.predicates.add(p)
+        self.dirty = True
+        self.done: set[str] = set()
+
+    def note(self, triples: TripleSet) -> None:
+        """``triples`` were just added to the graph."""
+        if self.dirty or not triples:
+            return
+        self.dirty = (
+            self.anything
+            or any(triples.pairs.get(p) for p in self.predicates)
+            or any(triples.members.get(c) for c in self.classes)
+        )
+
+    def due(self, names: set[str]) -> bool:
+        return self.dirty or not names <= self.done
+
+    def ran(self, names: set[str]) -> None:
+        self.dirty = False
+        self.done |= names
+
+
+def _later_stratum(
     engine: RuleEngine, graph: TripleSet, concluded: TripleSet, names: Sequence[str]
-) -> None:
-    """Raise DataError if a conclusion of a rule asking for absence no longer holds."""
-    still = engine.construct(graph, only=names)
-    lost = concluded.minus(still)
+) -> TripleSet:
+    """What the rules ``names`` (asking for absence) add to ``graph``; ``concluded`` (what
+    they added before) is extended. A :class:`DataError` if something they concluded before
+    no longer follows: the rules are not stratified."""
+    out = engine.construct(graph, only=names)
+    lost = concluded.minus(out)
     if lost:
         s, p, o = next(iter(lost))
-        terms = engine.terms
+        node = engine.terms.node
         raise DataError(
             f"the rules {', '.join(names)} are not stratified: they concluded "
-            f"{terms.node(s).n3()} {terms.node(p).n3()} {terms.node(o).n3()}, which no longer "
-            "holds once later statements are added (a rule that asks for absence must not "
-            "depend on what it or a weaker stage concludes)"
+            f"{node(s).n3()} {node(p).n3()} {node(o).n3()}, which no longer holds once "
+            "later statements are added (a rule that asks for absence must not depend on "
+            "what it or a weaker stage concludes)"
         )
+    new = out.minus(graph)
+    concluded.add(new)
+    return new

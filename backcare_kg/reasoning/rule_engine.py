@@ -56,6 +56,7 @@ class _Compiled:
     template: tuple[Pattern, ...]
     variables: int
     absent: tuple[_Group, ...] = ()
+    shared: tuple[int, ...] = ()  # variables of ``where`` the absent groups use
 
 
 class RuleEngine:
@@ -95,7 +96,16 @@ class RuleEngine:
             for t in pattern.template
             if all(not isinstance(x, Variable) or x in bound for x in t)
         )
-        return _Compiled(rule, where, template, len(names), absent)  # type: ignore[arg-type]
+        inner: set[int] = set()
+        stack = list(absent)
+        while stack:
+            g = stack.pop()
+            inner.update(~t for pattern in g.where for t in pattern if t < 0)
+            stack.extend(g.absent)
+        outer = {~t for pattern in where for t in pattern if t < 0}
+        shared = tuple(sorted(outer & inner))
+        return _Compiled(rule, where, template, len(names), absent,  # type: ignore[arg-type]
+                         shared)
 
     def apply(
         self,
@@ -148,9 +158,42 @@ class RuleEngine:
             for i in variants:
                 solutions = self._solutions(rule, graph, delta, i)
                 if rule.absent:
-                    solutions = [b for b in solutions if not _any_holds(rule.absent, b, graph)]
+                    solutions = self._without_absent(rule, solutions, graph)
                 self._instantiate(rule, solutions, out)
         return out
+
+    def _without_absent(
+        self, rule: _Compiled, solutions: list[Binding], graph: TripleSet
+    ) -> list[Binding]:
+        """The solutions under which no absent group of ``rule`` has a solution.
+
+        The answer depends only on the values of the variables the groups share with the
+        rule's pattern, so it is computed once per distinct tuple of them.
+        """
+        shared = rule.shared
+        answers: dict[tuple[int | None, ...], bool] = {}
+        kept: list[Binding] = []
+        for b in solutions:
+            key = tuple(b[v] for v in shared)
+            found = answers.get(key)
+            if found is None:
+                found = answers[key] = _any_holds(rule.absent, b, graph)
+            if not found:
+                kept.append(b)
+        return kept
+
+    def reads(self, name: str) -> list[Pattern]:
+        """Every triple pattern of the rule called ``name``, absent groups included."""
+        found: list[Pattern] = []
+        for rule in self.rules:
+            if rule.rule.name == name:
+                found.extend(rule.where or ())
+                stack = list(rule.absent)
+                while stack:
+                    group = stack.pop()
+                    found.extend(group.where)
+                    stack.extend(group.absent)
+        return found
 
     def _solutions(
         self, rule: _Compiled, graph: TripleSet, delta: TripleSet | None, first: int | None
