@@ -94,7 +94,7 @@ RESOURCES: dict[str, str] = {
     "flexibility": "PhysicalCapacity",
     "balance": "PhysicalCapacity",
     "body-stability": "PhysicalCapacity",
-    "breathing": "PhysicalCapacity",
+    "breathing": "CriterionCondition",
     "biomechanics": "PhysicalCapacity",
     "neuromuscular-readaptation": "TherapeuticGoal",
     "analgesia": "TherapeuticGoal",

@@ -175,7 +175,7 @@ SUPPORT: list[Support | object] = [
     Support("flexibility", "a", "PhysicalCapacity", 24, "flexibility"),
     Support("balance", "a", "PhysicalCapacity", 24, "body balance"),
     Support("body-stability", "a", "PhysicalCapacity", 15, "body stability"),
-    Support("breathing", "a", "PhysicalCapacity", 15, "adequate breathing structure"),
+    Support("breathing", "a", "CriterionCondition", 15, "adequate breathing structure"),
     Support("biomechanics", "a", "PhysicalCapacity", 21, "body biomechanics"),
     # goals
     Support(
