@@ -147,6 +147,9 @@ def test_later_rounds_only_touch_the_delta(rules: list[Rule]) -> None:
     strict = {e.rule for e in whole if e.rule in monotone and e.call == 1}
     assert strict == {r.name for r in rules if r.monotone and r.kind == "strict"}
     assert {e.rule for e in whole if e.rule not in monotone} == {"recommended-activity"}
+    # the later stratum: at most twice a stage (what it adds, closed, is checked once more),
+    # and once at the end to check that its conclusions still hold
+    assert len([e for e in whole if e.rule not in monotone]) <= 2 * 3 + 1
     on_delta = [e for e in engine.evaluations if e.delta_pattern is not None]
     assert on_delta  # the editorial stage's readings reach the rules as a delta
     for evaluation in on_delta:
