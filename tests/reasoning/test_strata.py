@@ -118,12 +118,26 @@ def test_a_recommended_activity_whatever_the_rule_order(rules: list[Rule]) -> No
     assert recommended == {BCR["g-all-round"]}
 
 
-def test_a_negation_sees_the_monotone_closure_whatever_the_order(tmp_path: Path) -> None:
+#: Ways of asking that an activity cover nothing, each in the later stratum.
+ABSENCE = {
+    "FILTER NOT EXISTS": "FILTER NOT EXISTS { ?a :covers ?c }",
+    "FILTER (!EXISTS)": "FILTER (!EXISTS { ?a :covers ?c })",
+    "EXISTS = false": "FILTER (EXISTS { ?a :covers ?c } = false)",
+    "MINUS": "MINUS { ?a :covers ?c }",
+    "OPTIONAL and !BOUND": "OPTIONAL { ?a :covers ?c } FILTER (!BOUND(?c))",
+    "COUNT": "{ SELECT ?a (COUNT(?c) AS ?n) WHERE { ?a a :Activity OPTIONAL { ?a :covers ?c } }"
+    " GROUP BY ?a } FILTER (?n = 0)",
+}
+
+
+@pytest.mark.parametrize("absence", ABSENCE.values(), ids=ABSENCE.keys())
+def test_a_negation_sees_the_monotone_closure_whatever_the_order(
+    tmp_path: Path, absence: str
+) -> None:
     """``uncovered`` asks that an activity cover nothing; ``cover`` (run before or after it
     in the list) and OWL RL's subclass axiom are what make that false for :y."""
     queries = {
-        "uncovered": "CONSTRUCT { ?a a :Uncovered } WHERE { ?a a :Activity "
-        "FILTER NOT EXISTS { ?a :covers ?c } }",
+        "uncovered": f"CONSTRUCT {{ ?a a :Uncovered }} WHERE {{ ?a a :Activity {absence} }}",
         "cover": "CONSTRUCT { ?a :covers ?c } WHERE { ?a a :Activity ; :improves ?c . "
         "?c a :Target }",
     }
@@ -132,10 +146,44 @@ def test_a_negation_sees_the_monotone_closure_whatever_the_order(tmp_path: Path)
         "  :z a :Yoga .  :balance a :Target ."
     )
     rules = rules_of(tmp_path, **queries)
+    assert [rule.monotone for rule in rules] == [False, True]
     results = [outcome(graph, list(order)) for order in itertools.permutations(rules)]
     assert results[0] == results[1]
     uncovered = {s for s, p, o in results[0][0] if o == ex("Uncovered")}
     assert uncovered == {ex("x"), ex("z")}
+
+
+#: WHERE clauses, and whether a rule with it is monotone (adding triples only adds
+#: conclusions); the others run in the later stratum.
+MONOTONE = {
+    "a basic graph pattern": ("?a a :Activity ; :improves ?c", True),
+    "FILTER EXISTS": ("?a a :Activity FILTER EXISTS { ?a :covers ?c }", True),
+    "FILTER EXISTS, and-ed": (
+        "?a a :Activity FILTER (EXISTS { ?a :covers ?c } && EXISTS { ?a :improves ?c })",
+        True,
+    ),
+    "NOT IN a list of values": ("?a :improves ?c FILTER (?c NOT IN (:balance))", True),
+    "FILTER NOT EXISTS": ("?a a :Activity FILTER NOT EXISTS { ?a :covers ?c }", False),
+    "FILTER (!EXISTS)": ("?a a :Activity FILTER (!EXISTS { ?a :covers ?c })", False),
+    "EXISTS = false": ("?a a :Activity FILTER (EXISTS { ?a :covers ?c } = false)", False),
+    "IF(EXISTS)": (
+        "?a a :Activity BIND (IF(EXISTS { ?a :covers ?c }, 1, 0) AS ?k) FILTER (?k = 0)",
+        False,
+    ),
+    "MINUS": ("?a a :Activity MINUS { ?a :covers ?c }", False),
+    "OPTIONAL": ("?a a :Activity OPTIONAL { ?a :covers ?c }", False),
+    "a count": (
+        "{ SELECT ?a (COUNT(?c) AS ?n) WHERE { ?a :covers ?c } GROUP BY ?a } FILTER (?n < 2)",
+        False,
+    ),
+    "LIMIT": ("{ SELECT ?a WHERE { ?a a :Activity } ORDER BY ?a LIMIT 1 }", False),
+}
+
+
+@pytest.mark.parametrize(("where", "monotone"), MONOTONE.values(), ids=MONOTONE.keys())
+def test_which_rules_are_monotone(tmp_path: Path, where: str, monotone: bool) -> None:
+    (rule,) = rules_of(tmp_path, rule=f"CONSTRUCT {{ ?a a :Found }} WHERE {{ {where} }}")
+    assert rule.monotone is monotone
 
 
 # -- absent groups, evaluated as SPARQL evaluates them -------------------------------------------

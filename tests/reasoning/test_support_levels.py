@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 from support.support_graphs import level_rows, levels_of
 
@@ -42,8 +43,6 @@ def ex(name: str) -> URIRef:
 
 def t(s: str, p: str, o: str) -> Triple:
     """A statement of :data:`EX` names (``a`` as predicate is rdf:type)."""
-    from rdflib.namespace import RDF
-
     return ex(s), RDF.type if p == "a" else ex(p), ex(o)
 
 
@@ -132,6 +131,25 @@ def test_a_proof_is_as_strong_as_its_weakest_step(tmp_path: Path, reasoner: str)
     )
     assert [found[t("x", p, "goal")] for p in ("serves", "q", "s")] == [GENERALIZED] * 3
     assert [found[t("y", p, "goal")] for p in ("serves", "q", "s")] == [EDITORIAL] * 3
+
+
+def test_an_editorial_axiom_makes_what_it_entails_editorial(
+    tmp_path: Path, reasoner: str
+) -> None:
+    """The ontology's axioms are definitions, unless one is a reading of ours: then what it
+    entails, and what rules conclude from that, is editorial."""
+    rules = rules_of(tmp_path, strict=("strict", "CONSTRUCT { ?a :q :z } WHERE { ?a a :B }"))
+    axiom = (ex("A"), RDFS.subClassOf, ex("B"))
+    found = levels(
+        ":A rdfs:subClassOf :B .  :B rdfs:subClassOf :C .  :x a :A .  :y a :B .\n"
+        + license_of("reading", "bc:EditorialReading", axiom),
+        rules,
+        reasoner,
+    )
+    assert found[axiom] == EDITORIAL
+    assert [found[t("x", "a", c)] for c in ("B", "C")] == [EDITORIAL, EDITORIAL]
+    assert found[t("x", "q", "z")] == EDITORIAL
+    assert [found[t("y", "a", "C")], found[t("y", "q", "z")]] == [ENTAILED, ENTAILED]
 
 
 def test_licensed_by_a_reading_and_a_claim_is_stated(reasoner: str) -> None:
