@@ -42,13 +42,18 @@ def editorial_statements(asserted: TripleSet, terms: Terms) -> TripleSet:
     if subject is None or predicate is None or object_ is None:
         return found
     parts = asserted.forward(subject), asserted.forward(predicate), asserted.forward(object_)
-    for statement in by_readings - by_claims:
-        ss, ps, os_ = (part.get(statement, ()) for part in parts)
-        for s in ss:
-            for p in ps:
-                for o in os_:
-                    if (s, p, o) in asserted:
-                        found.add_triple(s, p, o)
+
+    def statements(nodes: set[int]) -> set[tuple[int, int, int]]:
+        """The asserted triples the rdf:Statement ``nodes`` describe."""
+        triples: set[tuple[int, int, int]] = set()
+        for node in nodes:
+            ss, ps, os_ = (part.get(node, ()) for part in parts)
+            triples.update((s, p, o) for s in ss for p in ps for o in os_)
+        return {triple for triple in triples if triple in asserted}
+
+    # by triple, not by node: a claim and a reading each license through a node of their own
+    for s, p, o in statements(by_readings) - statements(by_claims):
+        found.add_triple(s, p, o)
     return found
 
 

@@ -16,8 +16,8 @@ at best :data:`~backcare_kg.rdf.support_levels.GENERALIZED`.
 The prefixes of :data:`backcare_kg.vocab.PREFIXES` are predeclared in the query and in
 the claim. A template may not contain blank nodes: a rule that mints new nodes would never
 reach a fixpoint. A rule whose WHERE clause asks that something be absent (``FILTER NOT
-EXISTS``, ``MINUS``, ``OPTIONAL``) is not monotone: it runs in the later stratum, on the
-closure of the monotone rules (:attr:`Rule.monotone`).
+EXISTS``, a negated ``EXISTS``, ``MINUS``, ``OPTIONAL``), counts or slices is not monotone:
+it runs in the later stratum, on the closure of the monotone rules (:attr:`Rule.monotone`).
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ class Rule:
 
     @property
     def monotone(self) -> bool:
-        """Whether adding triples can only add conclusions: no NOT EXISTS, MINUS, OPTIONAL."""
+        """Whether adding triples can only add conclusions: no NOT EXISTS (nor an EXISTS that
+        may be negated), MINUS, OPTIONAL, aggregate or LIMIT/OFFSET."""
         return not _absence(self.query.algebra)
 
     @property
@@ -159,11 +160,28 @@ def _group(node: Any) -> RuleGroup | None:
     return RuleGroup(inner.where, inner.absent + tuple(absent))
 
 
+#: Algebra that can lose solutions when triples are added: absence (NOT EXISTS, MINUS,
+#: OPTIONAL), aggregates (a count grows, so ``?n < 2`` can turn false) and slices (LIMIT).
+_NON_MONOTONE = ("Builtin_NOTEXISTS", "Minus", "LeftJoin", "AggregateJoin", "Slice")
+
+
 def _absence(node: Any) -> bool:
-    """Whether an algebra expression asks that something be absent somewhere."""
+    """Whether an algebra expression asks that something be absent somewhere.
+
+    Conservative: an EXISTS counts, unless it is a filter's condition or one of its and-ed
+    parts (elsewhere ``!EXISTS``, ``EXISTS {...} = false`` or ``IF(EXISTS ...)`` negate it).
+    """
     if isinstance(node, CompValue):
-        if node.name in ("Builtin_NOTEXISTS", "Minus", "LeftJoin"):
+        if node.name in _NON_MONOTONE or node.name == "Builtin_EXISTS":
             return True
+        if node.name == "Filter":
+            expr = node.expr
+            and_ed = getattr(expr, "name", None) == "ConditionalAndExpression"
+            parts = [expr.expr, *expr.other] if and_ed else [expr]
+            return _absence(node.p) or any(
+                _absence(part.graph if getattr(part, "name", None) == "Builtin_EXISTS" else part)
+                for part in parts
+            )
         return any(_absence(value) for value in node.values())
     if isinstance(node, list | tuple):
         return any(_absence(value) for value in node)

@@ -8,16 +8,19 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from support.graph_shapes import RULE_INPUTS, generate
+from support.support_graphs import level_rows
 
 from backcare_kg import DataError, ParameterError
 from backcare_kg.reasoning.bulk import materialize_files
-from backcare_kg.reasoning.materialize import materialize
+from backcare_kg.reasoning.materialize import infer
 from backcare_kg.reasoning.rules import Rule, load_rules
 from backcare_kg.storage import files
 from backcare_kg.storage.loading import load_files
+from backcare_kg.vocab import SUPPORT_GRAPH
 
 ASSERTED = "https://w3id.org/backcare-kg/graph/asserted"
 INFERRED = "https://w3id.org/backcare-kg/graph/inferred"
+SUPPORT = str(SUPPORT_GRAPH)
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
@@ -40,14 +43,19 @@ def test_same_graphs_as_through_rdflib(
     paths = files.asserted_files() + ([generated_file] if with_generated else [])
     bulk = materialize_files(paths, rules)
     asserted = load_files(paths)
-    # the same triples, blank node labels included
-    assert set(bulk.graph("inferred")) == set(materialize(asserted, rules))
+    inferred, support = infer(asserted, rules)
+    # the same triples, blank node labels included (the support graph's statement nodes too)
+    assert set(bulk.graph("inferred")) == set(inferred)
+    assert level_rows(bulk.graph("support")) == level_rows(support)
+    assert len(support) > 0
     # pyoxigraph reads "x"^^xsd:string as "x" (one term in RDF 1.1); rdflib keeps two
     assert set(bulk.graph("asserted")) == {
         (s, p, Literal(str(o)) if isinstance(o, Literal) and o.datatype == XSD_STRING else o)
         for s, p, o in asserted
     }
-    assert bulk.rounds == 3
+    # two rounds a stage (entailed, generalized, editorial): its rules and readings, then
+    # nothing new
+    assert bulk.rounds == 6
     assert bulk.noise > 0
 
 
@@ -58,21 +66,28 @@ def test_the_reference_reasoner_on_the_bulk_path(rules: list[Rule], tmp_path: Pa
     reference = materialize_files(paths, rules, reasoner="owlrl")
     compiled = materialize_files(paths, rules, reasoner="compiled")
     assert set(compiled.triples()) == set(reference.triples())
+    assert level_rows(compiled.graph("support")) == level_rows(reference.graph("support"))
+    assert sorted(compiled.ntriples("support").splitlines()) == sorted(
+        reference.ntriples("support").splitlines()
+    )  # the statement nodes' labels too
     assert len(reference.inferred) > 500
 
 
 def test_n_triples_and_store(rules: list[Rule]) -> None:
     bulk = materialize_files(files.asserted_files(), rules)
     inferred = Graph().parse(data=bulk.ntriples("inferred").decode("utf-8"), format="nt")
-    assert len(inferred) == 552
+    assert len(inferred) == 573
+    support = Graph().parse(data=bulk.ntriples("support").decode("utf-8"), format="nt")
+    statements = sum(map(len, bulk.support.values()))
+    assert len(support) == 5 * statements  # rdf:type, subject, predicate, object, level
     store = ox.Store()
-    bulk.load_into(store, ASSERTED, INFERRED)
-    assert len(store) == 2080 + 552
+    bulk.load_into(store, ASSERTED, INFERRED, SUPPORT)
+    assert len(store) == 2177 + 573 + 5 * statements
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
-    for graph, n in ((ASSERTED, 2080), (INFERRED, 552)):
+    for graph, n in ((ASSERTED, 2177), (INFERRED, 573), (SUPPORT, 5 * statements)):
         (row,) = store.query(count % graph)
         assert int(row["n"].value) == n
-    assert len(list(bulk.triples("asserted"))) == 2080
+    assert len(list(bulk.triples("asserted"))) == 2177
     with pytest.raises(ValueError, match="which must be"):
         bulk.ntriples("both")
 

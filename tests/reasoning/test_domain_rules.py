@@ -143,13 +143,16 @@ CASES: dict[str, list[Case]] = {
     ],
     "chronic-phase-allowed": [
         Case(
-            "fires: every activity is allowed in the chronic phase",
+            "fires: every activity is allowed in the phase the claim is about",
             """
-            bcr:a a bc:Activity .
-            bcr:chronic-phase a bc:PainPhase .
+            bcr:a a bc:Activity .  bcr:b a bc:Activity .
+            bcr:claim-benefits-exceed-risks bc:about bcr:chronic-phase .
+            bcr:chronic-phase a bc:PainPhase .  bcr:acute-phase a bc:PainPhase .
             """,
             """
             bcr:a bc:allowedInPhase bcr:chronic-phase ;
+                  bc:justifiedBy bcr:claim-benefits-exceed-risks .
+            bcr:b bc:allowedInPhase bcr:chronic-phase ;
                   bc:justifiedBy bcr:claim-benefits-exceed-risks .
             """,
         ),
@@ -157,34 +160,61 @@ CASES: dict[str, list[Case]] = {
             "silent: a non-activity",
             """
             bcr:n a bc:Expert .
+            bcr:claim-benefits-exceed-risks bc:about bcr:chronic-phase .
             bcr:chronic-phase a bc:PainPhase .
             """,
         ),
         Case(
-            "silent: no chronic phase in the graph",
+            "silent: the claim is about no phase (without the reading, nothing is allowed)",
             """
             bcr:a a bc:Activity .
+            bcr:chronic-phase a bc:PainPhase .
+            bcr:claim-benefits-exceed-risks bc:about bcr:sport .
+            """,
+        ),
+        Case(
+            "silent: what the claim is about is not a phase",
+            """
+            bcr:a a bc:Activity .
+            bcr:claim-benefits-exceed-risks bc:about bcr:chronic-phase .
             """,
         ),
     ],
-    "chronic-phase-recommended": [
+    "covers-target-capacity": [
         Case(
-            "fires: a recommended activity is recommended in the chronic phase",
+            "fires: each targeted capacity the activity improves, and only those",
             """
-            bcr:r a bc:RecommendedActivity .
-            bcr:a a bc:Activity .
-            bcr:chronic-phase a bc:PainPhase .
+            bcr:claim-selection-criterion bc:targetCapacity bcr:strength , bcr:balance ,
+                bcr:flexibility ;
+                bc:hasCondition bcr:breathing .
+            bcr:a a bc:Activity ; bc:improves bcr:balance , bcr:strength , bcr:biomechanics .
+            bcr:b a bc:Activity ; bc:improves bcr:biomechanics .
+            bcr:c a bc:Activity ; bc:meetsCondition bcr:breathing .
             """,
             """
-            bcr:r bc:recommendedInPhase bcr:chronic-phase ;
-                  bc:justifiedBy bcr:claim-benefits-exceed-risks .
+            bcr:a bc:coversTargetCapacity bcr:balance , bcr:strength ;
+                  bc:justifiedBy bcr:claim-selection-criterion .
             """,
         ),
         Case(
-            "silent: an activity that is not recommended",
+            "silent: a non-activity improving a target capacity",
             """
+            bcr:claim-selection-criterion bc:targetCapacity bcr:strength .
+            bcr:n a bc:Expert ; bc:improves bcr:strength .
+            """,
+        ),
+        Case(
+            "silent: a capacity another claim targets",
+            """
+            bcr:claim-other bc:targetCapacity bcr:strength .
             bcr:a a bc:Activity ; bc:improves bcr:strength .
-            bcr:chronic-phase a bc:PainPhase .
+            """,
+        ),
+        Case(
+            "silent: a capacity the criterion is about without targeting it",
+            """
+            bcr:claim-selection-criterion bc:about bcr:strength .
+            bcr:a a bc:Activity ; bc:improves bcr:strength .
             """,
         ),
     ],
@@ -218,13 +248,16 @@ CASES: dict[str, list[Case]] = {
     ],
     "recommended-activity": [
         Case(
-            "fires: only the activity improving a target capacity",
+            "fires: only the activity covering every targeted capacity and meeting every "
+            "condition",
             """
             bcr:claim-selection-criterion bc:targetCapacity bcr:strength , bcr:balance ;
-                bc:about bcr:breathing .
-            bcr:a a bc:Activity ; bc:improves bcr:balance , bcr:biomechanics .
-            bcr:b a bc:Activity ; bc:improves bcr:biomechanics .
-            bcr:c a bc:Activity ; bc:improves bcr:breathing .
+                bc:hasCondition bcr:breathing .
+            bcr:a a bc:Activity ; bc:coversTargetCapacity bcr:strength , bcr:balance ;
+                bc:meetsCondition bcr:breathing .
+            bcr:b a bc:Activity ; bc:coversTargetCapacity bcr:strength , bcr:balance .
+            bcr:c a bc:Activity ; bc:coversTargetCapacity bcr:strength ;
+                bc:meetsCondition bcr:breathing .
             """,
             """
             bcr:a a bc:RecommendedActivity ;
@@ -232,32 +265,82 @@ CASES: dict[str, list[Case]] = {
             """,
         ),
         Case(
-            "silent: an activity improving only biomechanics",
+            "fires: a criterion without conditions asks for the capacities only",
             """
             bcr:claim-selection-criterion bc:targetCapacity bcr:strength .
-            bcr:b a bc:Activity ; bc:improves bcr:biomechanics .
+            bcr:a a bc:Activity ; bc:coversTargetCapacity bcr:strength .
+            """,
+            """
+            bcr:a a bc:RecommendedActivity ;
+                  bc:justifiedBy bcr:claim-selection-criterion .
+            """,
+        ),
+        Case(
+            "silent: three of the four capacities, and the condition (yoga's case, were it met)",
+            """
+            bcr:claim-selection-criterion bc:targetCapacity bcr:strength , bcr:flexibility ,
+                bcr:balance , bcr:body-stability ;
+                bc:hasCondition bcr:breathing .
+            bcr:yoga a bc:Activity ;
+                bc:coversTargetCapacity bcr:strength , bcr:flexibility , bcr:balance ;
+                bc:meetsCondition bcr:breathing .
+            """,
+        ),
+        Case(
+            "silent: improving a capacity is not covering it (the cover comes first)",
+            """
+            bcr:claim-selection-criterion bc:targetCapacity bcr:strength .
+            bcr:a a bc:Activity ; bc:improves bcr:strength .
             """,
         ),
         Case(
             "silent: without the criterion's bc:targetCapacity",
             """
             bcr:claim-selection-criterion bc:about bcr:strength , bcr:balance .
-            bcr:a a bc:Activity ; bc:improves bcr:strength , bcr:balance .
+            bcr:a a bc:Activity ; bc:coversTargetCapacity bcr:strength , bcr:balance .
             """,
         ),
         Case(
-            "silent: a non-activity improving a target capacity",
+            "silent: a non-activity covering every targeted capacity",
             """
             bcr:claim-selection-criterion bc:targetCapacity bcr:strength .
-            bcr:n a bc:Expert ; bc:improves bcr:strength .
+            bcr:n a bc:Expert ; bc:coversTargetCapacity bcr:strength .
             """,
         ),
         Case(
             "silent: already recommended",
             """
             bcr:claim-selection-criterion bc:targetCapacity bcr:strength .
-            bcr:a a bc:Activity , bc:RecommendedActivity ; bc:improves bcr:strength ;
+            bcr:a a bc:Activity , bc:RecommendedActivity ; bc:coversTargetCapacity bcr:strength ;
                 bc:justifiedBy bcr:claim-selection-criterion .
+            """,
+        ),
+    ],
+    "suggested-activity": [
+        Case(
+            "fires: each activity the claim introduces",
+            """
+            bcr:claim-candidate-activities bc:about bcr:a , bcr:b , bcr:back-pain .
+            bcr:a a bc:Activity .  bcr:b a bc:Activity .  bcr:c a bc:Activity .
+            bcr:back-pain a bc:Topic .
+            """,
+            """
+            bcr:a a bc:SuggestedActivity ; bc:justifiedBy bcr:claim-candidate-activities .
+            bcr:b a bc:SuggestedActivity ; bc:justifiedBy bcr:claim-candidate-activities .
+            """,
+        ),
+        Case(
+            "silent: an activity another claim is about",
+            """
+            bcr:claim-other bc:about bcr:a .
+            bcr:a a bc:Activity .
+            """,
+        ),
+        Case(
+            "silent: the claim is about something that is not an activity",
+            """
+            bcr:claim-candidate-activities bc:about bcr:n .
+            bcr:n a bc:Expert .
             """,
         ),
     ],
@@ -320,6 +403,25 @@ def test_header_claim_is_a_claim_in_the_data(path: Path, claims_and_ontology: Gr
     assert (claim, BC.quote, None) in claims_and_ontology, f"{claim} has no quote"
 
 
+#: The sentence of the source each rule rests on (through the claim its header names).
+SENTENCES = {
+    "acute-phase-pain-limited": 5,  # "pain should limit exercise during the acute phase"
+    "chronic-phase-allowed": 7,  # "the benefits of sports are higher than the possible risks"
+    "activities-serve-goals": 8,  # the goals "exercises for back pain relief" can achieve
+    "individual-assessment": 14,  # "a case-by-case assessment is necessary"
+    "covers-target-capacity": 15,  # the criterion: strength, flexibility, balance, stability
+    "recommended-activity": 15,  # ... "coordinated with adequate breathing", "recommended"
+    "suggested-activity": 16,  # "the following actions may be interesting"
+    "professional-supervision": 26,  # "supervision, even if possible, by a professional"
+}
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+def test_rule_names_the_sentence_it_rests_on(path: Path, claims_and_ontology: Graph) -> None:
+    sentence = BCR[f"source-article-sentence-{SENTENCES[path.stem]}"]
+    assert set(claims_and_ontology.objects(header_claim(path), BC.sentence)) == {sentence}
+
+
 def test_rules_load_in_file_order() -> None:
     rules = load_rules(RULE_FILES)
     assert [r.name for r in rules] == [p.stem for p in RULE_FILES]
@@ -331,12 +433,15 @@ def test_rules_load_in_file_order() -> None:
 # The ontology plus the few claim triples the rules read, and nothing of the data.
 RULE_DATA = """
 bcr:claim-selection-criterion bc:targetCapacity bcr:strength , bcr:flexibility ,
-    bcr:balance , bcr:body-stability .
+    bcr:balance , bcr:body-stability ;
+    bc:hasCondition bcr:breathing .
+bcr:claim-benefits-exceed-risks bc:about bcr:chronic-phase .
 bcr:chronic-phase a bc:PainPhase .
 bcr:acute-phase a bc:PainPhase .
 bcr:acute-pain a bc:RelativeContraindication ; bc:appliesInPhase bcr:acute-phase .
 bcr:claim-exercise-goals bc:about bcr:analgesia .
 bcr:analgesia a bc:TherapeuticGoal .
+bcr:claim-candidate-activities bc:about bcr:x .
 """
 
 # What every activity gets from the rules, whatever it improves.
@@ -353,13 +458,20 @@ EVERY_ACTIVITY = {
     (BC.justifiedBy, BCR["claim-exercise-goals"]),
     (BC.justifiedBy, BCR["claim-professional-supervision"]),
     (BC.justifiedBy, BCR["claim-case-by-case-assessment"]),
+    (BC.justifiedBy, BCR["claim-candidate-activities"]),
     (RDF.type, BC.Activity),
+    (RDF.type, BC.SuggestedActivity),
 }
-RECOMMENDED = {
-    (RDF.type, BC.RecommendedActivity),
-    (BC.justifiedBy, BCR["claim-selection-criterion"]),
-    (BC.recommendedInPhase, BCR["chronic-phase"]),
-}
+CRITERION = BCR["claim-selection-criterion"]
+TARGETS = {BCR.strength, BCR.flexibility, BCR.balance, BCR["body-stability"]}
+
+
+def covering(*capacities: URIRef) -> set[tuple[Node, Node]]:
+    """What an activity covering ``capacities`` of the criterion gets besides."""
+    return {(BC.coversTargetCapacity, c) for c in capacities} | {(BC.justifiedBy, CRITERION)}
+
+
+RECOMMENDED = {(RDF.type, BC.RecommendedActivity), (BC.justifiedBy, CRITERION)}
 
 
 @pytest.fixture(scope="module")
@@ -396,6 +508,7 @@ DOMAIN = {
     BC.painLimitedInPhase,
     BC.hasContraindication,
     BC.supportsGoal,
+    BC.coversTargetCapacity,
     BC.requiresSupervision,
     BC.requiresIndividualAssessment,
     BC.justifiedBy,
@@ -408,36 +521,67 @@ def rule_facts(graph: Graph, subject: URIRef) -> set[tuple[Node, Node]]:
     facts |= {
         (RDF.type, o)
         for o in graph.objects(subject, RDF.type)
-        if o in (BC.Activity, BC.RecommendedActivity)
+        if o in (BC.Activity, BC.RecommendedActivity, BC.SuggestedActivity)
     }
     return facts
 
 
 def test_fixpoint_suspension_training_alone(ontology: Graph, rules: list[Rule]) -> None:
-    """SuspensionTraining ⊑ StrengthTraining ⊑ ∃improves.{strength} (OWL), then the rule."""
+    """SuspensionTraining ⊑ StrengthTraining ⊑ ∃improves.{strength} (OWL), then the rules:
+    it covers one capacity of the criterion, which does not make it recommended."""
     inferred = fixpoint(ontology, rules, "bcr:x a bc:SuspensionTraining .")
     x = BCR.x
     assert (x, BC.improves, BCR.strength) in inferred
     assert (BCR.strength, BC.improvedBy, x) in inferred
-    assert {BC.StrengthTraining, BC.Activity, BC.RecommendedActivity} <= set(
+    assert {BC.StrengthTraining, BC.Activity, BC.SuggestedActivity} <= set(
         inferred.objects(x, RDF.type)
     )
-    assert rule_facts(inferred, x) == EVERY_ACTIVITY | RECOMMENDED
-    assert (x, BC.recommendedInPhase, BCR["chronic-phase"]) in inferred
-    assert (x, BC.allowedInPhase, BCR["chronic-phase"]) in inferred
+    assert rule_facts(inferred, x) == EVERY_ACTIVITY | covering(BCR.strength)
+    assert (x, RDF.type, BC.RecommendedActivity) not in inferred
 
 
 def test_fixpoint_activity_improving_only_biomechanics(ontology: Graph, rules: list[Rule]) -> None:
     inferred = fixpoint(ontology, rules, "bcr:x a bc:Activity ; bc:improves bcr:biomechanics .")
     assert rule_facts(inferred, BCR.x) == EVERY_ACTIVITY - {(RDF.type, BC.Activity)}
     assert (BCR.x, RDF.type, BC.RecommendedActivity) not in inferred
-    assert (BCR.x, BC.recommendedInPhase, None) not in inferred
+    assert (BCR.x, BC.coversTargetCapacity, None) not in inferred
 
 
 def test_fixpoint_domain_makes_an_activity(ontology: Graph, rules: list[Rule]) -> None:
     """An untyped node that improves balance is an Activity by bc:improves' domain."""
     inferred = fixpoint(ontology, rules, "bcr:x bc:improves bcr:balance .")
-    assert rule_facts(inferred, BCR.x) == EVERY_ACTIVITY | RECOMMENDED
+    assert rule_facts(inferred, BCR.x) == EVERY_ACTIVITY | covering(BCR.balance)
+
+
+def test_fixpoint_the_whole_criterion_makes_a_recommended_activity(
+    ontology: Graph, rules: list[Rule]
+) -> None:
+    """Every targeted capacity improved and the breathing condition met: OWL types the node,
+    the covers rule covers each capacity, and then (the later stratum) the recommended rule
+    fires."""
+    data = (
+        "bcr:x bc:improves bcr:strength , bcr:flexibility , bcr:balance , bcr:body-stability ;"
+        " bc:meetsCondition bcr:breathing ."
+    )
+    inferred = fixpoint(ontology, rules, data)
+    assert rule_facts(inferred, BCR.x) == EVERY_ACTIVITY | covering(*TARGETS) | RECOMMENDED
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "bcr:x bc:improves bcr:strength , bcr:flexibility , bcr:balance , bcr:body-stability .",
+        "bcr:x bc:improves bcr:strength , bcr:flexibility , bcr:balance ;"
+        " bc:meetsCondition bcr:breathing .",
+    ],
+    ids=["no breathing", "three capacities"],
+)
+def test_fixpoint_part_of_the_criterion_is_not_enough(
+    ontology: Graph, rules: list[Rule], data: str
+) -> None:
+    inferred = fixpoint(ontology, rules, data)
+    assert (BCR.x, RDF.type, BC.RecommendedActivity) not in inferred
+    assert (BCR.x, RDF.type, BC.SuggestedActivity) in inferred
 
 
 def test_fixpoint_non_activity_gets_nothing(ontology: Graph, rules: list[Rule]) -> None:

@@ -26,7 +26,13 @@ ACTIVITIES = {
     BCR[s]
     for s in ("pilates", "suspension-training", "body-foundation", "healing-swimming", "yoga")
 }
-RECOMMENDED = {BCR[s] for s in ("yoga", "suspension-training", "body-foundation")}
+#: What each activity covers of the selection criterion (sentence 15): the targeted
+#: capacities it improves. None covers all four, so none is a RecommendedActivity.
+COVERS = {
+    BCR.yoga: {BCR.strength, BCR.flexibility, BCR.balance},
+    BCR["suspension-training"]: {BCR.strength},
+    BCR["body-foundation"]: {BCR.strength},
+}
 GOALS = {
     BCR[s]
     for s in (
@@ -45,6 +51,7 @@ INFERRED_ONLY_PREDICATES = {
     BC.supportsGoal,
     BC.allowedInPhase,
     BC.recommendedInPhase,
+    BC.coversTargetCapacity,
     BC.painLimitedInPhase,
     BC.hasContraindication,
     BC.requiresSupervision,
@@ -99,6 +106,7 @@ def test_asserted_files_state_nothing_only_inference_may(kg: KnowledgeGraph) -> 
     used = {p for _, p, _ in on_disk} & INFERRED_ONLY_PREDICATES
     assert used == set(), f"asserted by hand: {sorted(map(str, used))}"
     assert subjects(on_disk, RDF.type, BC.RecommendedActivity) == set()
+    assert subjects(on_disk, RDF.type, BC.SuggestedActivity) == set()
 
 
 def test_inference_is_reproducible(kg: KnowledgeGraph) -> None:
@@ -141,9 +149,22 @@ def test_activities(union: Graph) -> None:
     assert subjects(union, RDF.type, BC.Activity) == ACTIVITIES
 
 
-def test_recommended_activities(union: Graph, kg: KnowledgeGraph) -> None:
-    assert subjects(union, RDF.type, BC.RecommendedActivity) == RECOMMENDED
-    assert subjects(kg.inferred, BC.justifiedBy, BCR["claim-selection-criterion"]) == RECOMMENDED
+def test_no_activity_meets_the_whole_criterion(union: Graph, kg: KnowledgeGraph) -> None:
+    """Sentence 15 asks for strength, flexibility, balance and body stability, with adequate
+    breathing: no activity of the source is said to do all that (yoga covers three)."""
+    assert subjects(union, RDF.type, BC.RecommendedActivity) == set()
+    assert subjects(kg.inferred, BC.justifiedBy, BCR["claim-selection-criterion"]) == set(COVERS)
+
+
+def test_what_each_activity_covers_of_the_criterion(union: Graph) -> None:
+    assert pairs(union, BC.coversTargetCapacity) == {
+        (a, c) for a, capacities in COVERS.items() for c in capacities
+    }
+
+
+def test_every_activity_is_suggested(union: Graph) -> None:
+    """Sentence 16: "the following actions may be interesting", of all five."""
+    assert subjects(union, RDF.type, BC.SuggestedActivity) == ACTIVITIES
 
 
 def test_improves_balance(union: Graph) -> None:
@@ -180,9 +201,9 @@ def test_phases(union: Graph) -> None:
     assert subjects(union, BC.allowedInPhase, CHRONIC) == ACTIVITIES
     assert subjects(union, BC.painLimitedInPhase, ACUTE) == ACTIVITIES
     assert subjects(union, BC.allowedInPhase, ACUTE) == ACTIVITIES  # the subproperty
-    assert subjects(union, BC.recommendedInPhase, CHRONIC) == RECOMMENDED
     assert pairs(union, BC.painLimitedInPhase) == {(a, ACUTE) for a in ACTIVITIES}
-    assert pairs(union, BC.recommendedInPhase) == {(a, CHRONIC) for a in RECOMMENDED}
+    assert pairs(union, BC.allowedInPhase) == {(a, p) for a in ACTIVITIES for p in (ACUTE, CHRONIC)}
+    assert pairs(union, BC.recommendedInPhase) == set()  # the source recommends for no phase
 
 
 def test_acute_pain_is_a_relative_contraindication_of_every_activity(union: Graph) -> None:
@@ -209,6 +230,7 @@ def test_justifications(kg: KnowledgeGraph) -> None:
         BCR[c]
         for c in (
             "claim-benefits-exceed-risks",
+            "claim-candidate-activities",
             "claim-case-by-case-assessment",
             "claim-exercise-goals",
             "claim-pain-limits-exercise-in-acute-phase",
@@ -216,9 +238,7 @@ def test_justifications(kg: KnowledgeGraph) -> None:
         )
     }
     for activity in ACTIVITIES:
-        expected = every | (
-            {BCR["claim-selection-criterion"]} if activity in RECOMMENDED else set()
-        )
+        expected = every | ({BCR["claim-selection-criterion"]} if activity in COVERS else set())
         assert objects(kg.inferred, activity, BC.justifiedBy) == expected, activity
     assert {s for s, _ in pairs(kg.inferred, BC.justifiedBy)} == ACTIVITIES
 

@@ -16,7 +16,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from backcare_kg import DataError
 from backcare_kg.reasoning import materialize as reasoning
-from backcare_kg.reasoning.materialize import NOISE, is_noise, materialize
+from backcare_kg.reasoning.materialize import NOISE, infer, is_noise, materialize
 from backcare_kg.reasoning.rules import Rule, load_rules
 from backcare_kg.vocab import BC, BCR, OA, SCHEMA
 
@@ -108,11 +108,13 @@ def graph_of(turtle: str) -> Graph:
 
 
 def rules_of(tmp_path: Path, **queries: str) -> list[Rule]:
+    """Strict rules, one per keyword argument (the rule's name) and body."""
     paths = []
     for name, body in queries.items():
         path = tmp_path / f"{name}.rq"
         path.write_text(
-            f"#+ summary: {name}\n#+ claim: bcr:claim-{name}\n{body}\n", encoding="utf-8"
+            f"#+ summary: {name}\n#+ claim: bcr:claim-{name}\n#+ kind: strict\n{body}\n",
+            encoding="utf-8",
         )
         paths.append(path)
     return load_rules(paths)
@@ -147,45 +149,62 @@ def test_materialize_leaves_its_input_alone(reasoner: str) -> None:
 def test_rules_and_owl_rl_alternate_to_a_fixpoint(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, reasoner: str
 ) -> None:
-    # round 1: the first rule fires; round 2: OWL RL lifts its output to allowedInPhase,
-    # which the second rule needs; round 3: OWL RL types its output; then nothing is new
+    # the entailed stage (strict rules): round 1: the first rule fires; round 2: OWL RL lifts
+    # its output to allowedInPhase, which the second rule needs; round 3: OWL RL types its
+    # output, and nothing is new. The generalized and editorial stages add nothing (no
+    # generalization rule, no editorial reading): one round each.
     rules = rules_of(
         tmp_path,
-        recommend="CONSTRUCT { ?a bc:recommendedInPhase bcr:chronic-phase }\n"
+        limit="CONSTRUCT { ?a bc:painLimitedInPhase bcr:acute-phase }\n"
         "WHERE { ?a bc:improves bcr:balance }",
-        allowed="CONSTRUCT { ?a a bc:ChronicActivity ; bc:justifiedBy bcr:claim-allowed }\n"
-        "WHERE { ?a bc:allowedInPhase bcr:chronic-phase }",
+        allowed="CONSTRUCT { ?a a bc:AcuteActivity ; bc:justifiedBy bcr:claim-allowed }\n"
+        "WHERE { ?a bc:allowedInPhase bcr:acute-phase }",
     )
     asserted = graph_of(
         PREFIXES
         + """
-        bc:recommendedInPhase rdfs:subPropertyOf bc:allowedInPhase .
-        bc:ChronicActivity rdfs:subClassOf bc:Activity .
+        bc:painLimitedInPhase rdfs:subPropertyOf bc:allowedInPhase .
+        bc:AcuteActivity rdfs:subClassOf bc:Activity .
         bcr:pilates bc:improves bcr:balance .
         bcr:walking bc:improves bcr:strength .
     """
     )
-    with caplog.at_level(logging.INFO, logger="backcare_kg"):
-        inferred = materialize(asserted, rules, reasoner=reasoner)
+    with caplog.at_level(logging.DEBUG, logger="backcare_kg"):
+        inferred, support = infer(asserted, rules, reasoner=reasoner)
     assert set(inferred) == {
-        (BCR.pilates, BC.recommendedInPhase, BCR["chronic-phase"]),
-        (BCR.pilates, BC.allowedInPhase, BCR["chronic-phase"]),
-        (BCR.pilates, RDF.type, BC.ChronicActivity),
+        (BCR.pilates, BC.painLimitedInPhase, BCR["acute-phase"]),
+        (BCR.pilates, BC.allowedInPhase, BCR["acute-phase"]),
+        (BCR.pilates, RDF.type, BC.AcuteActivity),
         (BCR.pilates, BC.justifiedBy, BCR["claim-allowed"]),
         (BCR.pilates, RDF.type, BC.Activity),
     }
-    assert "materialized 5 inferred triples in 3 round(s)" in " ".join(
-        r.getMessage() for r in caplog.records
-    )
+    assert len(support) == 0  # strict rules over stated triples: all of it entailed
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("backcare_kg")]
+    rounds = [m.split(":")[0] for m in messages if m.startswith("stage ")]
+    assert rounds == [
+        "stage 2, round 1",
+        "stage 2, round 2",
+        "stage 2, round 3",
+        "stage 3, round 4",
+        "stage 4, round 5",
+    ]
+    assert any(m.startswith("materialized 5 inferred triples in 5 round(s)") for m in messages)
 
 
 def test_too_many_rounds_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasoner: str
 ) -> None:
-    rules = rules_of(tmp_path, step="CONSTRUCT { ?a bc:q ?b } WHERE { ?a bc:p ?b }")
-    asserted = graph_of(PREFIXES + "bc:q rdfs:subPropertyOf bc:p .\nbcr:x bc:p bcr:y .\n")
-    monkeypatch.setattr(reasoning, "MAX_ROUNDS", 1)
-    with pytest.raises(DataError, match="did not reach a fixpoint after 1 rounds"):
+    # each round marks one more node of the chain (the rule, then OWL RL's subclass axiom)
+    rules = rules_of(
+        tmp_path, step="CONSTRUCT { ?b a bc:Reached } WHERE { ?a a bc:Marked ; bc:next ?b }"
+    )
+    chain = " ".join(f"bcr:n{i} bc:next bcr:n{i + 1} ." for i in range(8))
+    asserted = graph_of(
+        PREFIXES + f"bc:Reached rdfs:subClassOf bc:Marked .\nbcr:n0 a bc:Marked .\n{chain}\n"
+    )
+    assert len(materialize(asserted, rules, reasoner=reasoner)) == 16  # 8 nodes, 2 types each
+    monkeypatch.setattr(reasoning, "MAX_ROUNDS", 2)  # a budget of 2 a stage: 6 rounds in all
+    with pytest.raises(DataError, match="did not reach a fixpoint after 6 rounds"):
         materialize(asserted, rules, reasoner=reasoner)
 
 

@@ -6,20 +6,21 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 from support.naive_rules import apply_rules
 
 from backcare_kg import DataError
 from backcare_kg.reasoning.rules import Rule, load_rule, load_rules
 from backcare_kg.vocab import BC, BCR
 
-RECOMMEND = """\
-#+ summary: An activity that improves balance is recommended
+COVER = """\
+#+ summary: An activity that improves balance covers balance
 #+ claim: bcr:claim-selection-criterion
+#+ kind: strict
 #+ description: The experts' selection criterion,
 #+   restricted to balance for this test.
 
-CONSTRUCT { ?activity a bc:RecommendedActivity ; bc:justifiedBy bcr:claim-selection-criterion }
+CONSTRUCT { ?activity bc:coversTargetCapacity bcr:balance ;
+    bc:justifiedBy bcr:claim-selection-criterion }
 WHERE { ?activity a bc:Activity ; bc:improves bcr:balance . }
 """
 
@@ -41,26 +42,28 @@ def data(turtle: str) -> Graph:
 
 
 @pytest.fixture()
-def recommend(tmp_path: Path) -> Rule:
-    return load_rule(write(tmp_path, "recommend.rq", RECOMMEND))
+def cover(tmp_path: Path) -> Rule:
+    return load_rule(write(tmp_path, "cover.rq", COVER))
 
 
 def test_rule_file_is_read_into_a_rule(tmp_path: Path) -> None:
-    path = write(tmp_path, "recommend.rq", RECOMMEND)
+    path = write(tmp_path, "cover.rq", COVER)
     (rule,) = load_rules([path])
     assert rule == Rule(
-        name="recommend",
+        name="cover",
         path=path,
-        summary="An activity that improves balance is recommended",
+        summary="An activity that improves balance covers balance",
         claim=BCR["claim-selection-criterion"],
         description="The experts' selection criterion, restricted to balance for this test.",
-        text=RECOMMEND,
+        text=COVER,
+        kind="strict",
     )
     assert rule.query is rule.query  # prepared once
+    assert (rule.generalization, rule.monotone) == (False, True)
 
 
 def test_claim_may_be_a_full_iri_and_description_is_optional(tmp_path: Path) -> None:
-    text = RECOMMEND.replace(
+    text = COVER.replace(
         "bcr:claim-selection-criterion\n", "<https://example.org/claims/1>\n", 1
     )
     text = "\n".join(
@@ -71,14 +74,25 @@ def test_claim_may_be_a_full_iri_and_description_is_optional(tmp_path: Path) -> 
     assert rule.description == ""
 
 
-def test_rule_fires_when_it_should(recommend: Rule) -> None:
+@pytest.mark.parametrize(
+    ("written", "kind", "generalization"),
+    [("strict", "strict", False), ("Generalization ", "generalization", True)],
+)
+def test_kind_is_read_from_the_header(
+    tmp_path: Path, written: str, kind: str, generalization: bool
+) -> None:
+    rule = load_rule(write(tmp_path, "r.rq", COVER.replace("kind: strict", f"kind: {written}")))
+    assert (rule.kind, rule.generalization) == (kind, generalization)
+
+
+def test_rule_fires_when_it_should(cover: Rule) -> None:
     graph = data(
         "bcr:yoga a bc:Activity ; bc:improves bcr:balance .\n"
         "bcr:walk a bc:Activity ; bc:improves bcr:balance .\n"
-        "bcr:walk a bc:RecommendedActivity .\n"
+        "bcr:walk bc:coversTargetCapacity bcr:balance .\n"
     )
-    assert apply_rules(graph, [recommend]) == {
-        (BCR.yoga, RDF.type, BC.RecommendedActivity),
+    assert apply_rules(graph, [cover]) == {
+        (BCR.yoga, BC.coversTargetCapacity, BCR.balance),
         (BCR.yoga, BC.justifiedBy, BCR["claim-selection-criterion"]),
         (BCR.walk, BC.justifiedBy, BCR["claim-selection-criterion"]),
     }
@@ -92,16 +106,16 @@ def test_rule_fires_when_it_should(recommend: Rule) -> None:
         "",
     ],
 )
-def test_rule_stays_silent_when_it_should(recommend: Rule, turtle: str) -> None:
-    assert apply_rules(data(turtle), [recommend]) == set()
+def test_rule_stays_silent_when_it_should(cover: Rule, turtle: str) -> None:
+    assert apply_rules(data(turtle), [cover]) == set()
 
 
-def test_rule_output_already_in_the_graph_is_not_new(recommend: Rule) -> None:
+def test_rule_output_already_in_the_graph_is_not_new(cover: Rule) -> None:
     graph = data(
-        "bcr:yoga a bc:Activity, bc:RecommendedActivity ; bc:improves bcr:balance ;"
+        "bcr:yoga a bc:Activity ; bc:improves bcr:balance ; bc:coversTargetCapacity bcr:balance ;"
         " bc:justifiedBy bcr:claim-selection-criterion ."
     )
-    assert apply_rules(graph, [recommend]) == set()
+    assert apply_rules(graph, [cover]) == set()
 
 
 def test_constructed_triples_with_a_literal_subject_are_dropped(tmp_path: Path) -> None:
@@ -109,7 +123,8 @@ def test_constructed_triples_with_a_literal_subject_are_dropped(tmp_path: Path) 
         write(
             tmp_path,
             "flip.rq",
-            "#+ summary: s\n#+ claim: bcr:c\nCONSTRUCT { ?o bc:inverse ?s } WHERE { ?s bc:p ?o }\n",
+            "#+ summary: s\n#+ claim: bcr:c\n#+ kind: strict\n"
+            "CONSTRUCT { ?o bc:inverse ?s } WHERE { ?s bc:p ?o }\n",
         )
     )
     graph = data('bcr:a bc:p "text", bcr:b .')
@@ -123,25 +138,47 @@ ERRORS = [
         "no header",
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
         1,
-        "missing '#+ summary:' header line (required: summary, claim)",
+        "missing '#+ summary:' header line (required: summary, claim, kind)",
     ),
     (
         "no claim",
-        "\n#+ summary: s\n#+ description: d\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        "\n#+ summary: s\n#+ kind: strict\n#+ description: d\n"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
         2,
-        "missing '#+ claim:' header line (required: summary, claim)",
+        "missing '#+ claim:' header line (required: summary, claim, kind)",
+    ),
+    (
+        "no kind",
+        "\n#+ summary: s\n#+ claim: bcr:c\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        2,
+        "missing '#+ kind:' header line (required: summary, claim, kind)",
+    ),
+    (
+        "empty kind",
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind:\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        1,
+        "missing '#+ kind:' header line (required: summary, claim, kind)",
+    ),
+    (
+        "unknown kind",
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind: general\n"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        3,
+        "unknown rule kind 'general' (accepted: strict, generalization): say whether the claim "
+        "says it of each thing (strict) or of exercise in general (generalization)",
     ),
     (
         "empty summary",
-        "#+ summary:\n#+ claim: bcr:c\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+        "#+ summary:\n#+ claim: bcr:c\n#+ kind: strict\n"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
         1,
-        "missing '#+ summary:' header line (required: summary, claim)",
+        "missing '#+ summary:' header line (required: summary, claim, kind)",
     ),
     (
         "unknown key",
         "#+ summary: s\n#+ sumary: t\n",
         2,
-        "unknown header key 'sumary' (accepted: summary, claim, description, tags)",
+        "unknown header key 'sumary' (accepted: summary, claim, kind, description, tags)",
     ),
     (
         "duplicate key",
@@ -157,42 +194,44 @@ ERRORS = [
     ),
     (
         "unknown claim prefix",
-        "#+ summary: s\n#+ claim: nope:x\nCONSTRUCT {} WHERE {}\n",
+        "#+ summary: s\n#+ claim: nope:x\n#+ kind: strict\nCONSTRUCT {} WHERE {}\n",
         2,
         "claim 'nope:x' is not an IRI: unknown prefix 'nope'; write a prefixed name such as "
         "bcr:claim-... or a full IRI in <>",
     ),
     (
         "claim not an iri",
-        "#+ summary: s\n#+ claim: some words\nCONSTRUCT {} WHERE {}\n",
+        "#+ summary: s\n#+ claim: some words\n#+ kind: strict\nCONSTRUCT {} WHERE {}\n",
         2,
         "claim 'some words' is not an IRI: write a prefixed name such as bcr:claim-... or a full "
         "IRI in <>",
     ),
     (
         "syntax",
-        "#+ summary: s\n#+ claim: bcr:c\n\nCONSTRUCT { ?s ?p ?o }\nWHERE {\n"
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind: strict\n\nCONSTRUCT { ?s ?p ?o }\nWHERE {\n"
         "  ?s ?p ?o\n  FILTER( }\n",
-        7,
+        8,
         "SPARQL syntax error at column 3: Expected ConstructQuery, found 'FILTER'",
     ),
     (
         "unknown prefix",
-        "#+ summary: s\n#+ claim: bcr:c\nCONSTRUCT { ?s ?p ?o }\nWHERE {\n  ?s nope:p ?o }\n",
-        5,
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind: strict\nCONSTRUCT { ?s ?p ?o }\nWHERE {\n"
+        "  ?s nope:p ?o }\n",
+        6,
         "invalid SPARQL: Unknown namespace prefix : nope",
     ),
     (
         "select",
-        "#+ summary: s\n#+ claim: bcr:c\n# a comment: not a SELECT\nSELECT * WHERE { ?s ?p ?o }\n",
-        4,
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind: strict\n# a comment: not a SELECT\n"
+        "SELECT * WHERE { ?s ?p ?o }\n",
+        5,
         "a rule must be a SPARQL CONSTRUCT query",
     ),
     (
         "blank node",
-        "#+ summary: s\n#+ claim: bcr:c\nCONSTRUCT {\n  ?s bc:p [ bc:q ?o ] }\n"
+        "#+ summary: s\n#+ claim: bcr:c\n#+ kind: strict\nCONSTRUCT {\n  ?s bc:p [ bc:q ?o ] }\n"
         "WHERE { ?s bc:r ?o }\n",
-        4,
+        5,
         "the CONSTRUCT template contains a blank node: a rule must not mint new nodes "
         "(it would never reach a fixpoint)",
     ),
@@ -220,20 +259,20 @@ def test_missing_rule_file(tmp_path: Path) -> None:
 def test_two_rules_with_one_name(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    first = write(tmp_path / "a", "same.rq", RECOMMEND)
-    second = write(tmp_path / "b", "same.rq", RECOMMEND)
+    first = write(tmp_path / "a", "same.rq", COVER)
+    second = write(tmp_path / "b", "same.rq", COVER)
     with pytest.raises(DataError, match="duplicate rule name 'same'"):
         load_rules([first, second])
 
 
 def test_rules_keep_their_order(tmp_path: Path) -> None:
-    paths = [write(tmp_path, f"{name}.rq", RECOMMEND) for name in ("b", "a", "c")]
+    paths = [write(tmp_path, f"{name}.rq", COVER) for name in ("b", "a", "c")]
     assert [rule.name for rule in load_rules(paths)] == ["b", "a", "c"]
 
 
 def test_literal_claim_value_is_not_accepted_as_iri(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "r.rq", RECOMMEND.replace("bcr:claim-selection-criterion\n", '"a string"\n', 1)
+        tmp_path, "r.rq", COVER.replace("bcr:claim-selection-criterion\n", '"a string"\n', 1)
     )
     with pytest.raises(DataError, match="is not an IRI"):
         load_rule(path)

@@ -28,13 +28,22 @@ PREFIXES = """\
 
 #: What the domain rules read besides the ontology (the claims and phases of the data):
 #: enough for every rule to fire on generated graphs without the 2,000 bundled triples.
+#: Generated activities improve one or two capacities, so one fixed activity meets the
+#: whole selection criterion (every targeted capacity, and the breathing condition).
 RULE_INPUTS = PREFIXES + """
 bcr:claim-selection-criterion bc:targetCapacity bcr:strength , bcr:flexibility ,
-    bcr:balance , bcr:body-stability .
+    bcr:balance , bcr:body-stability ;
+    bc:hasCondition bcr:breathing .
 bcr:claim-exercise-goals bc:about bcr:analgesia , bcr:mood-improvement .
 bcr:analgesia a bc:TherapeuticGoal . bcr:mood-improvement a bc:TherapeuticGoal .
 bcr:chronic-phase a bc:PainPhase . bcr:acute-phase a bc:PainPhase .
+bcr:claim-benefits-exceed-risks bc:about bcr:chronic-phase .
 bcr:acute-pain a bc:RelativeContraindication ; bc:appliesInPhase bcr:acute-phase .
+bcr:claim-candidate-activities bc:about bcr:g-activity-0 , bcr:g-activity-1 ,
+    bcr:g-all-round .
+bcr:g-all-round a bc:Activity ;
+    bc:improves bcr:strength , bcr:flexibility , bcr:balance , bcr:body-stability ;
+    bc:meetsCondition bcr:breathing .
 """
 
 ACTIVITY_CLASSES = (
