@@ -396,7 +396,7 @@ class KnowledgeGraph:
 
             self._explainer = Explainer(
                 self.asserted, self.inferred, load_rules(files.rule_files()),
-                self._backend.files, root=files.bundled_root(),
+                self._backend.files, support=self.support_graph, root=files.bundled_root(),
                 source_text=files.source_text_file(), resolver=self.resolver)
             self._explainer_size = size
         return self._explainer
