@@ -378,9 +378,7 @@ def test_every_asserted_statement_has_the_level_of_its_strongest_proof(
     ):
         leaf = kg.explainer.explain_statement((s, p, o)).proofs[0]
         assert (leaf.asserted, leaf.editorial, leaf.support) == (True, True, EDITORIAL)
-        assert [e.kind for e in leaf.excerpts if e.relation == "licenses"] == [
-            "editorial reading"
-        ]
+        assert [e.kind for e in leaf.excerpts if e.relation == "licenses"] == ["editorial reading"]
         assert kg.support(s, p, o) == EDITORIAL
 
 
@@ -403,9 +401,7 @@ def test_the_stored_levels_are_the_strongest_the_proofs_allow(kg: KnowledgeGraph
                 if t in best:
                     continue
                 for ref, premises in found:
-                    if ref.level <= level and all(
-                        p in best and best[p] <= level for p in premises
-                    ):
+                    if ref.level <= level and all(p in best and best[p] <= level for p in premises):
                         best[t] = level
                         changed = True
                         break
@@ -840,7 +836,9 @@ def test_no_activity_is_recommended_for_a_phase(kg: KnowledgeGraph) -> None:
     assert (explanation.entailed, explanation.asserted, explanation.proofs) == (False, False, ())
     # nothing infers recommendedInPhase; allowed in the acute phase (within pain) is a
     # generalization of sentence 5
-    assert explanation.near == (Near((YOGA, BC.allowedInPhase, ACUTE), "superproperty", GENERALIZED),)
+    assert explanation.near == (
+        Near((YOGA, BC.allowedInPhase, ACUTE), "superproperty", GENERALIZED),
+    )
     assert kg.explain("yoga", "recommendedInPhase", "chronic-phase").near == (
         Near((YOGA, BC.allowedInPhase, CHRONIC), "superproperty", EDITORIAL),
     )
