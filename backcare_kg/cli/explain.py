@@ -42,7 +42,8 @@ def add_explain(add: AddCommand) -> None:
     p = add(
         "explain",
         cmd_explain,
-        "why a statement holds: its proofs, down to the rules, the claims and the "
+        "why a statement holds and how strongly the source supports it: its proofs, with "
+        "the support level of each step, down to the rules, the claims and the "
         "sentences of the source (exit 1 if the graph does not hold it)",
     )
     p.add_argument(
@@ -63,7 +64,7 @@ def add_explain(add: AddCommand) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="show up to N proofs, shortest first (default: 1)",
+        help="show up to N proofs, strongest first, then shortest (default: 1)",
     )
     p.add_argument(
         "--format",
