@@ -371,16 +371,18 @@ class KnowledgeGraph:
         Each node of a proof is a statement: asserted (with its file and line, and the
         claims, quotes and sentences of the source behind it) or derived by an OWL 2 RL
         rule (named as in the W3C tables: ``cax-sco``, ``prp-spo1``...) or a domain rule
-        (with the claim it implements) from its premises. Up to ``limit`` proofs, shortest
-        first. A statement the graph does not hold gives ``entailed=False`` and the
+        (with the claim it implements and its kind) from its premises, each with its
+        support level. Up to ``limit`` proofs, strongest first, then shortest; the
+        explanation's ``support`` is the level :meth:`support` gives, that of its first
+        proof. A statement the graph does not hold gives ``entailed=False`` and the
         statements near it that do hold. Terms are slugs, prefixed names, IRIs or labels
         (the predicate may also be ``a`` or a name of our ontology such as
         ``allowedInPhase``; the object a literal such as ``true``). Raises
         :class:`~backcare_kg.errors.ParameterError` naming a term that names nothing.
 
-        >>> kg.explain("yoga", "a", "bc:RecommendedActivity").proofs[0].rules()
+        >>> kg.explain("yoga", "allowedInPhase", "chronic-phase").proofs[0].rules()
         ... # doctest: +SKIP
-        ['recommended-activity']
+        ['chronic-phase-allowed']
         """
         return self.explainer.explain(subject, predicate, object, limit)
 
@@ -396,7 +398,7 @@ class KnowledgeGraph:
 
             self._explainer = Explainer(
                 self.asserted, self.inferred, load_rules(files.rule_files()),
-                self._backend.files, root=files.bundled_root(),
+                self._backend.files, support=self.support_graph, root=files.bundled_root(),
                 source_text=files.source_text_file(), resolver=self.resolver)
             self._explainer_size = size
         return self._explainer

@@ -113,6 +113,7 @@ def fresh_explainer(kg: Any, data_files: Sequence[Path]) -> Any:
         kg.inferred,
         load_rules(files.rule_files()),
         data_files,
+        support=kg.support_graph,
         root=files.bundled_root(),
         source_text=files.source_text_file(),
         resolver=kg.resolver,

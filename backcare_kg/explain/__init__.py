@@ -1,9 +1,12 @@
-"""Why a statement holds: proofs down to the OWL 2 RL rules, the domain rules, the claims
-and the sentences of the source.
+"""Why a statement holds, and how strongly the source supports it: proofs down to the OWL
+2 RL rules, the domain rules, the claims and the sentences of the source, each step with its
+support level (stated, entailed, generalized, editorial).
 
 >>> kg = KnowledgeGraph.load()                                      # doctest: +SKIP
 >>> kg.explain("yoga", "allowedInPhase", "chronic-phase").proofs[0].rules()  # doctest: +SKIP
 ['chronic-phase-allowed']
+>>> str(kg.explain("yoga", "allowedInPhase", "chronic-phase").support)  # doctest: +SKIP
+'editorial'
 
 Proofs are rebuilt from the materialized graph by backward search (:mod:`.search`), so
 they cost nothing at reasoning time and are the same whichever reasoner built the closure.

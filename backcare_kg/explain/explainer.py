@@ -1,4 +1,5 @@
-"""The explainer of one materialized graph: proofs, with their files, lines and sources."""
+"""The explainer of one materialized graph: proofs, with their files, lines, sources and
+support levels."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from rdflib.util import from_n3
 
 from backcare_kg.errors import ParameterError
 from backcare_kg.explain.index import Index, ordered
+from backcare_kg.explain.levels import StoredLevels
 from backcare_kg.explain.locations import Locations
 from backcare_kg.explain.model import Explanation, Near, Proof, Statement
 from backcare_kg.explain.search import ProofSearch
 from backcare_kg.explain.sources import Sources, read_texts
 from backcare_kg.rdf.names import short_iri
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.reasoning.rules import Rule
 from backcare_kg.sparql.term_resolver import TermResolver
 from backcare_kg.vocab import BC
@@ -34,7 +37,9 @@ _NUMBER = re.compile(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)\Z")
 class Explainer:
     """Explains the statements of a materialized graph (asserted and inferred triples).
 
-    ``rules`` are the domain rules the graph was reasoned with; ``files`` the asserted RDF
+    ``rules`` are the domain rules the graph was reasoned with; ``support`` the triples of
+    its support graph (:data:`~backcare_kg.vocab.SUPPORT_GRAPH`: the level of each statement
+    not at its graph's default; none if every statement is); ``files`` the asserted RDF
     files (for the file and line of each leaf; none for a graph whose files are unknown),
     shown relative to ``root``; ``source_text`` the source article, read where a source
     document's ``schema:contentUrl`` does not lead to a file under ``root``.
@@ -47,16 +52,24 @@ class Explainer:
         rules: Sequence[Rule],
         files: Sequence[Path] = (),
         *,
+        support: Iterable[Statement] = (),
         root: Path | None = None,
         source_text: Path | None = None,
         resolver: TermResolver | None = None,
     ) -> None:
         self.index = Index(asserted, inferred)
-        prefix = str(root) if root is not None else ""
-        self.search = ProofSearch(self.index, rules, relative_to=prefix)
-        self.locations = Locations(files, relative_to=root) if files else None
+        self.levels = StoredLevels(self.index, support)
         texts = read_texts(self.index, root or Path("."), source_text)
         self.sources = Sources(self.index, texts)
+        prefix = str(root) if root is not None else ""
+        self.search = ProofSearch(
+            self.index,
+            rules,
+            relative_to=prefix,
+            level=self.levels.of,
+            editorial=self.sources.editorial,
+        )
+        self.locations = Locations(files, relative_to=root) if files else None
         self.resolver = resolver
         self._leaves: dict[Statement, Proof] = {}
 
@@ -83,7 +96,22 @@ class Explainer:
         if not self.index.holds(*statement):
             return Explanation(statement, False, False, (), self.near(statement))
         proofs = tuple(self._with_sources(p) for p in self.search.proofs(statement, limit))
-        return Explanation(statement, True, self.index.is_asserted(statement), proofs)
+        return Explanation(
+            statement,
+            True,
+            self.index.is_asserted(statement),
+            proofs,
+            support=self.levels.of(statement),
+        )
+
+    def support(self, statement: Statement) -> SupportLevel | None:
+        """The level the graph records for ``statement`` (None if it does not hold it)."""
+        return self.levels.of(statement)
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The objects the graph holds (asserted or inferred) for ``subject predicate``, in
+        a fixed order."""
+        return ordered(self.index.objects(subject, predicate))
 
     def label(self, node: Node) -> str | None:
         """The English label of ``node`` in the graph, if it has one (for display)."""
@@ -93,14 +121,15 @@ class Explainer:
         """Statements the graph holds that are close to ``statement`` (for one it does not)."""
         s, p, o = statement
         ix = self.index
+        level = self.levels.of
         found = [
-            Near((s, p, other), "same subject and predicate")
+            Near((s, p, other), "same subject and predicate", level((s, p, other)))
             for other in ordered(ix.objects(s, p))
             if other != o
         ][:NEAR_LIMIT]
         for q in ordered(ix.objects(p, RDFS.subPropertyOf)):
             if q != p and ix.holds(s, q, o):
-                found.append(Near((s, q, o), "superproperty"))
+                found.append(Near((s, q, o), "superproperty", level((s, q, o))))
         return tuple(found)
 
     # -- leaves ---------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 ``explanation.schema.json`` (JSON Schema 2020-12) documents every field. Terms are written
 as in the SPARQL 1.1 Query Results JSON Format (``type``, ``value``, ``datatype``,
 ``xml:lang``), with a ``label`` (English) and a ``short`` name (slug or prefixed name) for
-people. :func:`schema` returns the schema itself.
+people. Support levels are written by name (``stated``, ``entailed``, ``generalized``,
+``editorial``; the IRI is ``bc:`` and the name capitalized): the statement's (``support``),
+each proof node's (``support``, the weakest of its steps) and its own step's (``step``).
+:func:`schema` returns the schema itself.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from backcare_kg.explain.model import (
     Span,
     Statement,
 )
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.sparql.term_resolver import TermResolver
 
 #: The ``$schema``-style identifier every document carries in its ``format`` field.
@@ -42,9 +46,15 @@ def to_json(explanation: Explanation, names: Names | None = None) -> dict[str, A
         "statement": write.statement(explanation.statement),
         "entailed": explanation.entailed,
         "asserted": explanation.asserted,
+        "support": _level(explanation.support),
+        "consistent": explanation.consistent,
         "proofs": [write.proof(p) for p in explanation.proofs],
         "near": [
-            {"statement": write.statement(n.statement), "relation": n.relation}
+            {
+                "statement": write.statement(n.statement),
+                "relation": n.relation,
+                "support": _level(n.support),
+            }
             for n in explanation.near
         ],
     }
@@ -88,7 +98,11 @@ class _Writer:
         return {"subject": self.term(s), "predicate": self.term(p), "object": self.term(o)}
 
     def proof(self, proof: Proof) -> dict[str, Any]:
-        node: dict[str, Any] = {"statement": self.statement(proof.statement)}
+        node: dict[str, Any] = {
+            "statement": self.statement(proof.statement),
+            "support": proof.support.name,
+            "step": proof.step.name,
+        }
         if proof.rule is None:
             node["how"] = "asserted"
             node["depth"] = 0
@@ -108,6 +122,9 @@ class _Writer:
             written["file"] = rule.path
         if rule.claim is not None:
             written["claim"] = self.term(rule.claim)
+            written["claimSentences"] = list(rule.sentences)
+        if rule.rule_kind is not None:
+            written["ruleKind"] = rule.rule_kind
         written["through"] = list(rule.through)
         node["how"] = "derived"
         node["rule"] = written
@@ -136,6 +153,10 @@ class _Writer:
             "note": excerpt.note,
             "source": str(excerpt.source) if excerpt.source is not None else None,
         }
+
+
+def _level(level: SupportLevel | None) -> str | None:
+    return level.name if level is not None else None
 
 
 def _span(span: Span) -> dict[str, Any]:

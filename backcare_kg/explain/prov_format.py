@@ -11,6 +11,10 @@ Every node of every proof is a reified statement (``rdf:Statement`` with ``rdf:s
 - an asserted node (a leaf) has ``bc:asserted true``, ``prov:atLocation`` a
   ``prov:Location`` (``dcterms:source`` the file, ``bc:line`` the line, ``rdfs:label``
   ``file:line``) and ``prov:wasDerivedFrom`` each claim or editorial reading behind it;
+  a claim or reading that licenses it in the data ``bc:licenses`` the node, as in the data;
+- every node has ``bc:supportLevel``: the level of that proof of its statement, the
+  weakest of its steps (``bc:Stated``, ``bc:Entailed``, ``bc:Generalized``,
+  ``bc:Editorial``);
 - each claim (``bc:Claim``) or reading (``bc:EditorialReading``) is described as in the
   data: ``rdfs:label``, ``bc:quote``, ``prov:wasAttributedTo``, ``bc:evidenceLevel``,
   ``skos:editorialNote``, ``bc:source``, ``oa:hasTarget`` a ``oa:SpecificResource``
@@ -20,16 +24,18 @@ Every node of every proof is a reified statement (``rdf:Statement`` with ``rdf:s
   ``bc:text`` and its position selector);
 - rules are ``prov:Plan`` s: ``bcr:rule-<file stem>`` for a domain rule
   (``prov:wasDerivedFrom`` its claim, ``dcterms:source`` its file, ``rdfs:label``,
-  ``dcterms:description`` its summary) and ``bcr:owl-rl-<name>`` for an OWL 2 RL rule
-  (``rdfs:label`` its W3C name, ``rdfs:seeAlso`` the W3C rule tables, ``dcterms:description``).
+  ``dcterms:description`` its summary, ``bc:ruleKind`` its kind) and
+  ``bcr:owl-rl-<name>`` for an OWL 2 RL rule (``rdfs:label`` its W3C name,
+  ``rdfs:seeAlso`` the W3C rule tables, ``dcterms:description``).
 
 The explanation itself is a ``prov:Bundle`` with ``dcterms:subject`` the statement asked
-about (with ``bc:entailed`` and ``bc:asserted``), ``bc:proof`` the root node of each proof
-(each root ``prov:specializationOf`` the statement asked about: that statement, as derived
-one way) and, for a statement the graph does not hold, ``bc:near`` each near statement (a
-blank ``rdf:Statement`` with ``bc:nearRelation``). With ``names``, the IRIs the statements
-mention get their English ``rdfs:label``. Not written: how each excerpt bears on its leaf
-(the JSON's ``relation``).
+about (with ``bc:entailed``, ``bc:asserted`` and the ``bc:supportLevel`` the graph records
+for it), ``bc:proof`` the root node of each proof, strongest first (each root
+``prov:specializationOf`` the statement asked about: that statement, as derived one way)
+and, for a statement the graph does not hold, ``bc:near`` each near statement (a blank
+``rdf:Statement`` with ``bc:nearRelation`` and its ``bc:supportLevel``). With ``names``,
+the IRIs the statements mention get their English ``rdfs:label``. Not written: how each
+excerpt bears on its leaf (the JSON's ``relation``), but ``licenses``.
 
 Node names are deterministic: a proof node is ``urn:backcare-kg:proof:<hash>``, the hash
 of its statement, its rule and its premises' hashes, so the same derivation is one node
@@ -51,6 +57,11 @@ Terms minted here, in ``https://w3id.org/backcare-kg/ontology#`` (``bc:``):
   predicate" or "superproperty").
 - ``bc:through``: from an association to an OWL 2 RL rule folded into its step.
 - ``bc:line`` (xsd:integer): the 1-based line of a ``prov:Location`` in its file.
+- ``bc:ruleKind`` (xsd:string): a domain rule's kind, ``strict`` (the claim says it of each
+  thing the rule concludes about) or ``generalization`` (the claim says it of exercise in
+  general; the rule applies it to each activity).
+
+``bc:supportLevel`` and ``bc:licenses`` are the data's own terms.
 """
 
 from __future__ import annotations
@@ -73,6 +84,7 @@ from backcare_kg.explain.model import (
     Statement,
 )
 from backcare_kg.explain.owl_rules import BY_NAME
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.vocab import BC, BCR, OA, PREFIXES, PROV
 
 URN = "urn:backcare-kg:"
@@ -126,6 +138,7 @@ class _Builder:
         self.statement(asked, explanation.statement)
         self.add(asked, BC.entailed, Literal(explanation.entailed))
         self.add(asked, BC.asserted, Literal(explanation.asserted))
+        self.level(asked, explanation.support)
         for root in roots:
             self.add(node, BC.proof, root)
             self.add(root, PROV.specializationOf, asked)
@@ -135,6 +148,7 @@ class _Builder:
             self.statement(blank, near.statement)
             self.add(blank, BC.entailed, Literal(True))
             self.add(blank, BC.nearRelation, Literal(near.relation))
+            self.level(blank, near.support)
         return self.graph
 
     def statement(self, node: Node, statement: Statement) -> None:
@@ -142,6 +156,11 @@ class _Builder:
         for prop, term in zip((RDF.subject, RDF.predicate, RDF.object), statement, strict=True):
             self.add(node, prop, term)
             self.label(term)
+
+    def level(self, node: Node, level: SupportLevel | None) -> None:
+        if level is not None:
+            self.add(node, BC.supportLevel, level.iri)
+            self.label(level.iri)
 
     def label(self, term: Node) -> None:
         if isinstance(term, URIRef):
@@ -170,12 +189,15 @@ class _Builder:
         self.statement(node, proof.statement)
         self.add(node, RDF.type, PROV.Entity)
         self.add(node, BC.depth, Literal(proof.depth))
+        self.level(node, proof.support)
         if proof.rule is None:
             self.add(node, BC.asserted, Literal(True))
             if proof.location is not None:
                 self.add(node, PROV.atLocation, self.location(proof.location))
             for excerpt in proof.excerpts:
                 self.add(node, PROV.wasDerivedFrom, self.excerpt(excerpt))
+                if excerpt.relation == "licenses":
+                    self.add(excerpt.iri, BC.licenses, node)
             return node
         activity = URIRef(f"{URN}derivation:{key}")
         association = BNode("association" + key)
@@ -206,6 +228,8 @@ class _Builder:
         self.add(plan, DCTERMS.description, Literal(rule.summary, lang="en"))
         if rule.path is not None:
             self.add(plan, DCTERMS.source, Literal(rule.path))
+        if rule.rule_kind is not None:
+            self.add(plan, BC.ruleKind, Literal(rule.rule_kind))
         if rule.claim is not None:
             self.add(plan, PROV.wasDerivedFrom, rule.claim)
             self.label(rule.claim)

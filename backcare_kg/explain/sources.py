@@ -1,11 +1,15 @@
 """The source behind an asserted statement: claims, editorial readings, quotes, sentences.
 
-The instance data does not tie each statement to a claim; the claims say what they are
-*about* (``bc:about``). So the excerpts behind an asserted statement ``s p o`` are found
-this way, and each carries the relation that selected it:
+The data ties a statement to the claims and readings that license it
+(``?excerpt bc:licenses [ rdf:subject s ; rdf:predicate p ; rdf:object o ]``); where it does
+not, the claims say what they are *about* (``bc:about``). So the excerpts behind an
+asserted statement ``s p o`` are found this way, and each carries the relation that
+selected it:
 
 - ``states``: ``s`` is itself a claim or reading (a statement about an excerpt, such as the
   capacities the selection criterion targets, is stated by that excerpt);
+- ``licenses``: the claims and readings that license the statement; when a claim does, the
+  claims merely about its terms are not searched;
 - ``about both``: the claims about ``s`` that are also about ``o``;
 - ``about subject``: when no claim is about both, the claims about ``s``;
 - ``reading``: every editorial reading about ``s``, and those about ``o`` alone (a lost
@@ -14,6 +18,10 @@ this way, and each carries the relation that selected it:
 
 At most :data:`MAX_CLAIMS` claims are kept, those about the fewest things; how many were
 left out is reported with them.
+
+A statement that editorial readings license and no claim does is editorial
+(:meth:`Sources.editorial`), as the reasoner decides
+(:mod:`backcare_kg.reasoning.editorial`).
 
 Statements of the ontology are about our own terms, which no claim is about: they have
 no excerpts, only their place in ``ontology/backcare.ttl``. Quotes and sentences are cut
@@ -34,6 +42,10 @@ from backcare_kg.vocab import BC, OA, PROV, SCHEMA
 
 CLAIM, READING = "claim", "editorial reading"
 
+#: The classes of a claim of the source (``bc:Recommendation`` too, for a graph without the
+#: inferred ``rdf:type bc:Claim``).
+_CLAIM_CLASSES = (BC.Claim, BC.Recommendation)
+
 #: The most claims shown for one asserted statement: a subject many claims are about (a
 #: phase, in a large corpus) would otherwise bury the few that matter.
 MAX_CLAIMS = 5
@@ -47,6 +59,7 @@ class Sources:
         self.index = index
         self.texts = texts
         self._excerpts: dict[tuple[Node, str], Excerpt] = {}
+        self._licensing: dict[Statement, tuple[list[Node], list[Node]]] = {}
 
     def for_statement(self, statement: Statement) -> tuple[tuple[Excerpt, ...], int]:
         """The excerpts behind an asserted ``statement``, claims first, and how many more
@@ -55,15 +68,19 @@ class Sources:
         ix = self.index
         found: list[Excerpt] = []
         left_out = 0
+        claims, readings = self.licensing(statement)
         if self._kind(s) is not None:
             found.append(self._excerpt(s, "states"))
-        else:
+        if claims:
+            found += [self._excerpt(c, "licenses") for c in claims if c != s]
+        elif self._kind(s) is None:
             about_s = self._claims_about(s)
             both = [c for c in about_s if isinstance(o, URIRef) and ix.holds(c, BC.about, o)]
             relation, claims = ("about both", both) if both else ("about subject", about_s)
             kept = self._most_specific(claims)
             left_out = len(claims) - len(kept)
             found += [self._excerpt(c, relation) for c in kept]
+        found += [self._excerpt(r, "licenses") for r in readings if r != s]
         readings = [r for r in ordered(ix.subjects(BC.about, s)) if self._kind(r) == READING]
         if isinstance(o, URIRef):  # a reading about the object alone says what the object is
             readings += [
@@ -75,6 +92,27 @@ class Sources:
             if all(e.iri != reading for e in found):
                 found.append(self._excerpt(reading, "reading"))
         return tuple(found), left_out
+
+    def licensing(self, statement: Statement) -> tuple[list[Node], list[Node]]:
+        """The claims and the editorial readings that license ``statement``
+        (``bc:licenses`` an ``rdf:Statement`` of its subject, predicate and object)."""
+        found = self._licensing.get(statement)
+        if found is None:
+            s, p, o = statement
+            ix = self.index
+            nodes = set(ix.subjects(RDF.subject, s)) & set(ix.subjects(RDF.predicate, p))
+            nodes &= set(ix.subjects(RDF.object, o))
+            licensers = ordered({x for node in nodes for x in ix.subjects(BC.licenses, node)})
+            kinds = [(x, self._kind(x)) for x in licensers]
+            found = [x for x, k in kinds if k == CLAIM], [x for x, k in kinds if k == READING]
+            self._licensing[statement] = found
+        return found
+
+    def editorial(self, statement: Statement) -> bool:
+        """Whether an asserted ``statement`` rests on a reading of ours: editorial readings
+        license it and no claim of the source does."""
+        claims, readings = self.licensing(statement)
+        return bool(readings) and not claims
 
     def _most_specific(self, claims: list[Node]) -> list[Node]:
         """At most :data:`MAX_CLAIMS` of ``claims`` (in their order): those about the
@@ -89,7 +127,7 @@ class Sources:
         return [c for c in ordered(self.index.subjects(BC.about, term)) if self._kind(c) == CLAIM]
 
     def _kind(self, node: Node) -> str | None:
-        if self.index.holds(node, RDF.type, BC.Claim):
+        if any(self.index.holds(node, RDF.type, cls) for cls in _CLAIM_CLASSES):
             return CLAIM
         if self.index.holds(node, RDF.type, BC.EditorialReading):
             return READING

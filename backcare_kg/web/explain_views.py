@@ -2,9 +2,11 @@
 
 The template (``explain.html``) gets an :class:`ExplanationView`: each proof a tree of
 :class:`NodeView` s, whose terms are named in the page's language and linked to their pages
-(:class:`~.presentation.Presenter`); derived nodes carry their :class:`RuleView`, asserted
-leaves their file and line and the :class:`SourceView` s behind them, each sentence cut
-around its quote (by the quote's offsets in the source).
+(:class:`~.presentation.Presenter`); every node, proof and near statement carries its
+support level (:class:`LevelView`, named by the graph's own label of ``bc:Stated``...);
+derived nodes carry their :class:`RuleView` (with a domain rule's kind), asserted leaves
+their file and line and the :class:`SourceView` s behind them, each sentence cut around its
+quote (by the quote's offsets in the source).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rdflib.term import Node
 
 from backcare_kg.explain import OWL_RL, OWL_RL_SPEC, Excerpt, Explanation, Location, Proof, Span
 from backcare_kg.explain.model import Statement
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.web.labels import curie
 from backcare_kg.web.links import explain_parameter
 from backcare_kg.web.presentation import Presenter, TermView
@@ -34,9 +37,20 @@ class StatementView:
 
 
 @dataclass(frozen=True)
+class LevelView:
+    """A support level: ``name`` (``stated``, ``entailed``, ``generalized``, ``editorial``,
+    for the page's classes) and the term ``bc:Stated``... in the page's language."""
+
+    name: str
+    term: TermView
+
+
+@dataclass(frozen=True)
 class RuleView:
     """The rule of a derived node. ``href`` is where the rule is specified (the W3C OWL 2
-    RL tables), ``path`` the file of a domain rule, ``claim`` the claim it implements."""
+    RL tables), ``path`` the file of a domain rule, ``claim`` the claim it implements,
+    ``sentences`` the positions of the claim's sentences, ``rule_kind`` a domain rule's kind
+    (``strict`` or ``generalization``)."""
 
     kind: str
     name: str
@@ -45,6 +59,8 @@ class RuleView:
     path: str | None
     claim: TermView | None
     through: tuple[str, ...]
+    rule_kind: str | None = None
+    sentences: tuple[int, ...] = ()
 
     @property
     def owl(self) -> bool:
@@ -84,16 +100,20 @@ class SourceView:
 @dataclass(frozen=True)
 class NodeView:
     """A node of a proof tree. ``anchor`` is its id in the page; ``repeat_of`` the anchor of
-    the node above that already shows the same statement (this one then shows no more)."""
+    the node above that already shows the same statement (this one then shows no more);
+    ``support`` the level of this proof of its statement; ``editorial`` whether, asserted,
+    only a reading of ours licenses it."""
 
     statement: StatementView
     anchor: str
+    support: LevelView
     rule: RuleView | None = None
     premises: tuple[NodeView, ...] = ()
     location: Location | None = None
     sources: tuple[SourceView, ...] = ()
     more_sources: int = 0
     repeat_of: str | None = None
+    editorial: bool = False
 
     @property
     def asserted(self) -> bool:
@@ -102,29 +122,39 @@ class NodeView:
 
 @dataclass(frozen=True)
 class ProofView:
-    """One proof: its tree, its depth and the rules it uses."""
+    """One proof: its tree, its depth, the rules it uses and its support level."""
 
     root: NodeView
     depth: int
     rules: tuple[str, ...]
+    support: LevelView
 
 
 @dataclass(frozen=True)
 class ExplanationView:
     """The whole explanation: the statement, whether the graph holds it (and asserts it),
-    its proofs, and the statements near one it does not hold, each with its relation."""
+    its support level as the graph records it and whether its strongest proof agrees, its
+    proofs, and the statements near one it does not hold, each with its relation and
+    level."""
 
     statement: StatementView
     entailed: bool
     asserted: bool
     proofs: tuple[ProofView, ...]
-    near: tuple[tuple[StatementView, str], ...]
+    near: tuple[tuple[StatementView, str, LevelView | None], ...]
+    support: LevelView | None = None
+    consistent: bool = True
 
 
 def explanation_view(explanation: Explanation, present: Presenter) -> ExplanationView:
     """The view of ``explanation``, named and linked by ``present``."""
     proofs = tuple(
-        ProofView(_Tree(present, f"proof-{number}").node(proof), proof.depth, tuple(proof.rules()))
+        ProofView(
+            _Tree(present, f"proof-{number}").node(proof),
+            proof.depth,
+            tuple(proof.rules()),
+            level_view(proof.support, present),
+        )
         for number, proof in enumerate(explanation.proofs, 1)
     )
     return ExplanationView(
@@ -132,8 +162,22 @@ def explanation_view(explanation: Explanation, present: Presenter) -> Explanatio
         entailed=explanation.entailed,
         asserted=explanation.asserted,
         proofs=proofs,
-        near=tuple((statement_view(n.statement, present), n.relation) for n in explanation.near),
+        near=tuple(
+            (statement_view(n.statement, present), n.relation, _level(n.support, present))
+            for n in explanation.near
+        ),
+        support=_level(explanation.support, present),
+        consistent=explanation.consistent,
     )
+
+
+def level_view(level: SupportLevel, present: Presenter) -> LevelView:
+    """The view of a support level, named by the graph in the page's language."""
+    return LevelView(level.name, present.iri(level.iri))
+
+
+def _level(level: SupportLevel | None, present: Presenter) -> LevelView | None:
+    return level_view(level, present) if level is not None else None
 
 
 def statement_view(statement: Statement, present: Presenter) -> StatementView:
@@ -181,18 +225,29 @@ class _Tree:
         anchor = f"{self.prefix}-{self.count}"
         statement = statement_view(proof.statement, self.present)
         rule = self.rule(proof)
+        support = level_view(proof.support, self.present)
         first = self.shown.get(proof.statement)
         if first is not None:
-            return NodeView(statement, anchor, rule, location=proof.location, repeat_of=first)
+            return NodeView(
+                statement,
+                anchor,
+                support,
+                rule,
+                location=proof.location,
+                repeat_of=first,
+                editorial=proof.editorial,
+            )
         self.shown[proof.statement] = anchor
         return NodeView(
             statement,
             anchor,
+            support,
             rule,
             premises=tuple(self.node(premise) for premise in proof.premises),
             location=proof.location,
             sources=tuple(self.source(e) for e in proof.excerpts),
             more_sources=proof.more_excerpts,
+            editorial=proof.editorial,
         )
 
     def rule(self, proof: Proof) -> RuleView | None:
@@ -207,6 +262,8 @@ class _Tree:
             path=rule.path,
             claim=self.present.iri(rule.claim) if rule.claim is not None else None,
             through=rule.through,
+            rule_kind=rule.rule_kind,
+            sentences=rule.sentences,
         )
 
     def source(self, excerpt: Excerpt) -> SourceView:

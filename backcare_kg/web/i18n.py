@@ -143,6 +143,21 @@ _EN: dict[str, str] = {
     "source_about both": "about its subject and its object",
     "source_about subject": "about its subject",
     "source_reading": "our reading of one of its terms",
+    "source_licenses": "licenses it",
+    "support": "Support",
+    "support_hint": "How strongly the source supports it: stated (the source says it), "
+                    "entailed (follows by the ontology and strict rules), generalized (needs "
+                    "something said of exercise in general, applied to each activity) or "
+                    "editorial (needs a reading of ours). A proof is as strong as its weakest "
+                    "step, a statement as its strongest proof: the first below.",
+    "support_mismatch": "The level the graph records differs from its strongest proof's "
+                        "(%s): its support graph does not match its proofs.",
+    "rule_kind": "kind",
+    "rule_kind_strict": "strict: the claim says it of each thing the rule concludes about",
+    "rule_kind_generalization": "generalization: the claim says it of exercise in general, "
+                                "and the rule applies it to each activity",
+    "claim_sentences": "sentences",
+    "licensed_by_reading": "only a reading of ours licenses it: editorial",
     "more_sources": "and %d more claims about its subject (the five about the fewest things "
     "are shown)",
     "near": "What the graph holds instead",
@@ -299,6 +314,22 @@ _ES: dict[str, str] = {
     "source_about both": "trata de su sujeto y de su objeto",
     "source_about subject": "trata de su sujeto",
     "source_reading": "nuestra lectura de uno de sus términos",
+    "source_licenses": "la respalda",
+    "support": "Respaldo",
+    "support_hint": "Cuánto la respalda la fuente: afirmado (la fuente lo dice), derivado "
+                    "(se sigue por la ontología y reglas estrictas), generalizado (necesita "
+                    "algo dicho del ejercicio en general, aplicado a cada actividad) o "
+                    "editorial (necesita una lectura nuestra). Una prueba vale lo que su paso "
+                    "más débil; una afirmación, lo que su prueba más fuerte: la primera.",
+    "support_mismatch": "El nivel que registra el grafo no es el de su prueba más fuerte "
+                        "(%s): su grafo de respaldo no concuerda con sus pruebas.",
+    "rule_kind": "tipo",
+    "rule_kind_strict": "estricta: la afirmación lo dice de cada cosa sobre la que concluye "
+                        "la regla",
+    "rule_kind_generalization": "generalización: la afirmación lo dice del ejercicio en "
+                                "general, y la regla lo aplica a cada actividad",
+    "claim_sentences": "oraciones",
+    "licensed_by_reading": "solo una lectura nuestra la respalda: editorial",
     "more_sources": "y %d afirmaciones más sobre su sujeto (se muestran las cinco que tratan "
     "de menos cosas)",
     "near": "Lo que el grafo contiene en su lugar",

@@ -1,7 +1,8 @@
 """``backcare-kg explain`` and ``activities --why``, through the real entry point
 (``python -m backcare_kg`` in subprocesses, as in test_cli.py, with support/cli_runs.py's
 ``cli``, which asserts that stderr never holds a traceback); one run against a real
-Oxigraph server, in process."""
+Oxigraph server, in process. Every format shows the support level of the statement and of
+each step; ``--why`` says, for the flagship question, what each answer rests on."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from backcare_kg.cli import main
 from backcare_kg.explain import json_format
 from backcare_kg.vocab import BC, BCR, OA, PROV
 
-FLAGSHIP = ("yoga", "rdf:type", "bc:RecommendedActivity")
+COVERS = ("yoga", "coversTargetCapacity", "balance")
 ALLOWED = ("yoga", "allowedInPhase", "chronic-phase")
 NOT_ENTAILED = ("yoga", "recommendedInPhase", "acute-phase")
 YOGA_QUOTE = "Improves flexibility, muscle strength and body balance."
@@ -27,35 +28,49 @@ ERROR = "backcare-kg: error: "
 
 #: Lines each example's text output holds, exactly (the rule, the leaf, its sources).
 KEY_LINES = {
-    FLAGSHIP: [
-        "yoga a bc:RecommendedActivity",
-        "Proof 1 of 1 (depth 1)",
-        "    derived by the domain rule recommended-activity "
-        "(ontology/rules/recommended-activity.rq)",
-        "    premise 1: yoga a bc:Activity",
+    COVERS: [
+        "yoga bc:coversTargetCapacity balance",
+        "Support: entailed: derived by the strict rule covers-target-capacity (sentence 15)",
+        "Proof 1 of 1 (depth 1, entailed)",
+        "    derived by the domain rule covers-target-capacity "
+        "(ontology/rules/covers-target-capacity.rq)",
+        "      kind strict: the claim says it of each thing the rule concludes about (an "
+        "entailed step)",
+        "    premise 1: yoga a bc:Activity  [stated]",
         "      asserted, data/entities.ttl:134",
         f'        quote [2304–2359]: "{YOGA_QUOTE}"',
         f'        sentence 24 [2304–2359]: "{YOGA_QUOTE}"',
         "      editorial reading (ours, not the source's) reading-yoga-heading (reading)",
-        "    premise 3: claim-selection-criterion bc:targetCapacity balance",
+        "    premise 3: claim-selection-criterion bc:targetCapacity balance  [stated]",
         "        attributed to: Sergio Fuertes",
     ],
     ALLOWED: [
         "yoga bc:allowedInPhase chronic-phase",
-        "Proof 1 of 1 (depth 1)",
+        "Support: editorial: generalized from sentence 7 (rule chronic-phase-allowed, kind "
+        'generalization), resting on our reading of "But if we exclude this" '
+        "(reading-chronic-phase)",
+        "Proof 1 of 1 (depth 1, editorial)",
         "    derived by the domain rule chronic-phase-allowed "
         "(ontology/rules/chronic-phase-allowed.rq)",
-        "      implements the claim claim-benefits-exceed-risks: Outside the acute phase, the "
-        "benefits of sport exceed its possible risks",
-        "    premise 1: chronic-phase a bc:PainPhase",
+        "      kind generalization: the claim says it of exercise in general, and the rule "
+        "applies it to each activity (a generalized step)",
+        "      implements the claim claim-benefits-exceed-risks (sentence 7): Outside the acute "
+        "phase, the benefits of sport exceed its possible risks",
+        "    premise 1: chronic-phase a bc:PainPhase  [stated]",
         "      asserted, data/entities.ttl:279",
         '        quote [863–920]: "the benefits of sports are higher than the possible risks"',
         '        sentence 7 [803–921]: "But if we exclude this is not an absolute '
         'contraindication, the benefits of sports are higher than the possible risks."',
-        "    premise 2: yoga a bc:Activity",
+        "    premise 2: claim-benefits-exceed-risks bc:about chronic-phase  [editorial]",
+        "      asserted, data/claims.ttl:211; only a reading of ours licenses it, so it is "
+        "editorial",
+        "      editorial reading (ours, not the source's) reading-chronic-phase (licenses)",
+        "    premise 3: yoga a bc:Activity  [stated]",
         "      asserted, data/entities.ttl:134",
     ],
 }
+RULES = {COVERS: "covers-target-capacity", ALLOWED: "chronic-phase-allowed"}
+LEVELS = {COVERS: "entailed", ALLOWED: "editorial"}
 
 
 def explain(*args: str) -> Run:
@@ -65,34 +80,41 @@ def explain(*args: str) -> Run:
 # -- the two examples, in every format --------------------------------------------------------
 
 
-@pytest.mark.parametrize("statement", [FLAGSHIP, ALLOWED], ids=" ".join)
+@pytest.mark.parametrize("statement", [COVERS, ALLOWED], ids=" ".join)
 def test_text(statement: tuple[str, ...]) -> None:
     run = explain(*statement)
     assert (run.code, run.err) == (0, "")
     assert run.lines[1] == (
-        "Entailed: the graph holds this statement (inferred, not asserted); 1 proof shown, "
-        "shortest first."
+        "Holds: the graph holds this statement (inferred, not asserted); 1 proof shown, "
+        "strongest first, then shortest."
     )
+    assert run.lines[2] == KEY_LINES[statement][1]
     for line in KEY_LINES[statement]:
         assert line in run.lines, line
     assert run.lines[-1] == "The source is a news article (expert opinion), not medical advice."
 
 
-@pytest.mark.parametrize("statement", [FLAGSHIP, ALLOWED], ids=" ".join)
+@pytest.mark.parametrize("statement", [COVERS, ALLOWED], ids=" ".join)
 def test_tree(statement: tuple[str, ...]) -> None:
     run = explain(*statement, "--format", "tree")
     assert (run.code, run.err) == (0, "")
     assert run.lines[0] == KEY_LINES[statement][0]
-    assert run.lines[3:5] == ["Proof 1 of 1 (depth 1)", "└── " + KEY_LINES[statement][0]]
-    assert run.lines[5].startswith("    ├── derived by the domain rule ")
+    assert run.lines[2] == KEY_LINES[statement][1]
+    level = LEVELS[statement]
+    assert run.lines[4:6] == [
+        f"Proof 1 of 1 (depth 1, {level})",
+        f"└── {KEY_LINES[statement][0]}  [{level}]",
+    ]
+    assert run.lines[6].startswith("    ├── derived by the domain rule ")
+    assert run.lines[7].startswith(f"    │   ├── kind {'strict' if statement == COVERS else 'gen'}")
     leaf = {
-        FLAGSHIP: "    │   ├── asserted, data/entities.ttl:134",
+        COVERS: "    │   ├── asserted, data/entities.ttl:134",
         ALLOWED: "        ├── asserted, data/entities.ttl:134",
     }
     assert leaf[statement] in run.lines
 
 
-@pytest.mark.parametrize("statement", [FLAGSHIP, ALLOWED], ids=" ".join)
+@pytest.mark.parametrize("statement", [COVERS, ALLOWED], ids=" ".join)
 def test_json(statement: tuple[str, ...]) -> None:
     run = explain(*statement, "--format", "json")
     assert (run.code, run.err) == (0, "")
@@ -100,14 +122,16 @@ def test_json(statement: tuple[str, ...]) -> None:
     jsonschema.validate(document, json_format.schema())
     [proof] = document["proofs"]
     assert (document["entailed"], document["asserted"], proof["how"]) == (True, False, "derived")
-    assert proof["rule"]["name"] == KEY_LINES[statement][2].split()[5]
+    assert proof["rule"]["name"] == RULES[statement]
+    assert (document["support"], proof["support"]) == (LEVELS[statement],) * 2
+    assert proof["rule"]["ruleKind"] == ("strict" if statement == COVERS else "generalization")
     leaf = next(p for p in proof["premises"] if p["statement"]["object"]["short"] == "bc:Activity")
     assert leaf["location"] == {"file": "data/entities.ttl", "line": 134}
     quotes = {s["quote"]["text"] for s in leaf["sources"]}
     assert YOGA_QUOTE in quotes
 
 
-@pytest.mark.parametrize("statement", [FLAGSHIP, ALLOWED], ids=" ".join)
+@pytest.mark.parametrize("statement", [COVERS, ALLOWED], ids=" ".join)
 def test_turtle(statement: tuple[str, ...], source_text: str) -> None:
     run = explain(*statement, "--format", "turtle")
     assert (run.code, run.err) == (0, "")
@@ -121,21 +145,25 @@ def test_turtle(statement: tuple[str, ...], source_text: str) -> None:
     for text in texts:
         assert str(text) in source_text, text
     [root] = graph.objects(None, BC.proof)
-    rule = KEY_LINES[statement][2].split()[5]
+    rule = RULES[statement]
     activity = graph.value(root, PROV.wasGeneratedBy)
     association = graph.value(activity, PROV.qualifiedAssociation)
     assert graph.value(association, PROV.hadPlan) == BCR[f"rule-{rule}"]
     assert len(set(graph.subjects(PROV.wasGeneratedBy, None))) == 1
+    assert graph.value(root, BC.supportLevel) == BC[LEVELS[statement].capitalize()]
 
 
 # -- proofs, statements not entailed, bad input -----------------------------------------------
 
 
 def test_limit_gives_one_proof_per_capacity() -> None:
-    run = explain("yoga", "a", "bc:RecommendedActivity", "--limit", "3", "--format", "json")
+    run = explain(
+        "yoga", "justifiedBy", "claim-selection-criterion", "--limit", "3", "--format", "json"
+    )
     assert run.code == 0
     proofs = json.loads(run.out)["proofs"]
-    assert [p["rule"]["name"] for p in proofs] == ["recommended-activity"] * 3
+    assert [p["rule"]["name"] for p in proofs] == ["covers-target-capacity"] * 3
+    assert [p["support"] for p in proofs] == ["entailed"] * 3
     assert [p["premises"][2]["statement"]["object"]["short"] for p in proofs] == [
         "balance",
         "flexibility",
@@ -148,10 +176,19 @@ def test_not_entailed_exits_1_with_the_near_statements() -> None:
     assert (run.code, run.err) == (1, "")
     assert run.lines == [
         "yoga bc:recommendedInPhase acute-phase",
-        "Not entailed: the graph does not hold this statement (neither asserted nor inferred).",
+        "Does not hold: the graph neither asserts nor infers this statement.",
         "Near statements that hold:",
-        "  yoga bc:recommendedInPhase chronic-phase  (same subject and predicate)",
-        "  yoga bc:allowedInPhase acute-phase  (superproperty)",
+        "  yoga bc:allowedInPhase acute-phase  [generalized]  (superproperty)",
+    ]
+    run = explain("yoga", "a", "bc:RecommendedActivity", "--format", "json")
+    assert (run.code, run.err) == (1, "")
+    document = json.loads(run.out)
+    jsonschema.validate(document, json_format.schema())
+    assert (document["entailed"], document["support"], document["proofs"]) == (False, None, [])
+    assert [(n["statement"]["object"]["short"], n["support"]) for n in document["near"]] == [
+        ("schema:PhysicalActivity", "entailed"),
+        ("bc:Activity", "stated"),
+        ("bc:SuggestedActivity", "entailed"),
     ]
 
 
@@ -188,25 +225,86 @@ def test_explain_a_store(tmp_path: Path) -> None:
 def test_activities_why_explains_each_row() -> None:
     run = cli("activities", "--improves", "balance", "--phase", "chronic", "--why")
     assert (run.code, run.err) == (0, "")
-    assert columns(run.lines[0]) == ["activity", "activityLabel", "recommended"]
-    assert columns(run.lines[1]) == ["bcr:yoga", "yoga", "true"]
-    assert run.lines[2:4] == ["", "Why yoga matches: 4 statements the query tests"]
+    assert columns(run.lines[0]) == [
+        "activity",
+        "activityLabel",
+        "support",
+        "improvesSupport",
+        "phaseSupport",
+        "goalSupport",
+        "suggested",
+        "coveredCapacities",
+        "targetCapacities",
+        "recommended",
+    ]
+    # goalSupport is empty: no goal was asked for
+    assert columns(run.lines[1]) == [
+        "bcr:yoga",
+        "yoga",
+        "bc:Editorial",
+        "bc:Stated",
+        "bc:Editorial",
+        "true",
+        "3",
+        "4",
+        "false",
+    ]
+    # The flagship, as the truth reads: yoga improves balance (stated; the name yoga is our
+    # reading of a lost heading), allowed in the chronic phase (editorial: generalized from
+    # sentence 7, resting on our reading of "if we exclude this"), covering three of the
+    # four capacities the criterion names.
+    assert run.lines[2:10] == [
+        "",
+        "Why yoga matches: 3 statements the query tests, and how strongly the source supports each",
+        "  yoga bc:improves balance — stated: asserted, the source says it (sentence 24); our "
+        "reading: the lost heading of the last activity is yoga (reading-yoga-heading)",
+        "  yoga bc:allowedInPhase chronic-phase — editorial: generalized from sentence 7 (rule "
+        'chronic-phase-allowed, kind generalization), resting on our reading of "But if we '
+        'exclude this" (reading-chronic-phase)',
+        "  yoga a bc:Activity — stated: asserted, the source speaks of its subject (sentences "
+        "16, 24); our reading: the lost heading of the last activity is yoga "
+        "(reading-yoga-heading)",
+        "  yoga a bc:SuggestedActivity — entailed: derived by the strict rule "
+        "suggested-activity (sentence 16)",
+        "  yoga covers 3 of the 4 capacities the selection criterion names: balance, "
+        "flexibility, strength — entailed: derived by the strict rule covers-target-capacity "
+        "(sentence 15); not body-stability, so it is not a recommended activity (the "
+        "criterion asks for all of them)",
+        "",
+    ]
     asked = [line for line in run.lines if line.startswith("  (")]
     assert asked == [
-        "  (1/4) yoga a bc:Activity",
-        "  (2/4) yoga bc:improves balance",
-        "  (3/4) yoga bc:allowedInPhase chronic-phase",
-        "  (4/4) yoga a bc:RecommendedActivity",
+        "  (1/3) yoga bc:improves balance",
+        "  (2/3) yoga bc:allowedInPhase chronic-phase",
+        "  (3/3) yoga a bc:Activity",
     ]
-    rules = [line.strip() for line in run.lines if "derived by" in line]
+    rules = [line.strip() for line in run.lines if "derived by the domain" in line]
     assert rules == [
         "derived by the domain rule chronic-phase-allowed "
         "(ontology/rules/chronic-phase-allowed.rq)",
-        "derived by the domain rule recommended-activity (ontology/rules/recommended-activity.rq)",
     ]
-    assert "        asserted, data/entities.ttl:140" in run.lines
-    assert "Not entailed" not in run.out
+    assert (
+        "        kind generalization: the claim says it of exercise in general, and the "
+        "rule applies it to each activity (a generalized step)" in run.lines
+    )
+    assert "    yoga bc:allowedInPhase chronic-phase  [editorial]" in run.lines
+    assert (
+        "        editorial reading (ours, not the source's) reading-chronic-phase (licenses)"
+        in run.lines
+    )
+    assert "      asserted, data/entities.ttl:140" in run.lines
+    assert "Does not hold" not in run.out and "does not match" not in run.out
     assert run.lines[-1] == "The source is a news article (expert opinion), not medical advice."
+
+
+def test_activities_why_for_a_generalized_goal() -> None:
+    run = cli("activities", "--goal", "analgesia", "--why")
+    assert (run.code, run.err) == (0, "")
+    summaries = [line for line in run.lines if "bc:supportsGoal analgesia — " in line]
+    assert len(summaries) == 5  # every activity, each by the same generalization
+    assert set(line.split(" — ", 1)[1] for line in summaries) == {
+        "generalized from sentence 8 (rule activities-serve-goals, kind generalization)"
+    }
 
 
 def test_activities_why_with_a_machine_format_is_a_usage_error() -> None:
@@ -225,18 +323,19 @@ def test_explain_against_an_endpoint(
     oxigraph_store.clear()
     kg.push(oxigraph_store.query_url, oxigraph_store.update_url, oxigraph_store.store_url)
     capsys.readouterr()
-    code = main(["explain", *FLAGSHIP, "--endpoint", oxigraph_store.query_url])
+    code = main(["explain", *COVERS, "--endpoint", oxigraph_store.query_url])
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     lines = out.splitlines()
+    assert lines[2] == KEY_LINES[COVERS][1]
     assert (
-        "    derived by the domain rule recommended-activity "
-        "(ontology/rules/recommended-activity.rq)" in lines
+        "    derived by the domain rule covers-target-capacity "
+        "(ontology/rules/covers-target-capacity.rq)" in lines
     )
     assert f'        quote [2304–2359]: "{YOGA_QUOTE}"' in lines
     # the files of a graph held elsewhere are not known; the sources are
-    assert lines[8:10] == [
-        "    premise 1: yoga a bc:Activity",
+    assert lines[10:12] == [
+        "    premise 1: yoga a bc:Activity  [stated]",
         "      asserted (its file and line are not known for this graph)",
     ]
 
@@ -246,7 +345,7 @@ def test_a_graph_without_inference_says_so_when_nothing_holds() -> None:
     assert run.code == 1
     assert run.lines == [
         "yoga bc:allowedInPhase chronic-phase",
-        "Not entailed: the graph does not hold this statement (neither asserted nor inferred).",
+        "Does not hold: the graph neither asserts nor infers this statement.",
         "No near statement holds (same subject and predicate, or a superproperty).",
     ]
     assert run.err == (

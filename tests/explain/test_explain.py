@@ -2,8 +2,10 @@
 
 Every inferred statement has well-founded proofs whose leaves are asserted statements, by
 rules named as in the W3C OWL 2 RL tables or after our rule files, the same whichever
-reasoner built the closure and whether the graph is in memory or in a store. The flagship
-answers are asserted exactly, down to the claims, quotes and sentences of the article.
+reasoner built the closure and whether the graph is in memory or in a store. Every
+statement's support level, as the reasoner recorded it, is that of its strongest proof. The
+flagship answers are asserted exactly, down to the claims, quotes and sentences of the
+article, and their levels.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from backcare_kg.explain import (
     render_text,
 )
 from backcare_kg.explain.owl_rules import RULES
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.storage import files
 from backcare_kg.storage.store import build_store
-from backcare_kg.vocab import BC, BCR, PREFIXES
+from backcare_kg.vocab import BC, BCR, PREFIXES, SCHEMA
 
 #: Every rule name of the W3C OWL 2 RL tables (OWL 2 Profiles, section 4.3, tables 4 to 9).
 W3C_OWL_RL_RULES = frozenset(
@@ -57,6 +60,9 @@ W3C_OWL_RL_RULES = frozenset(
     """.split()
 )
 
+STATED, ENTAILED, GENERALIZED, EDITORIAL = (
+    SupportLevel.of(name) for name in ("stated", "entailed", "generalized", "editorial")
+)
 YOGA, CHRONIC, ACUTE = BCR["yoga"], BCR["chronic-phase"], BCR["acute-phase"]
 FUERTES, REQUEJO = BCR["sergio-fuertes"], BCR["nestor-requejo"]
 ENTITIES, CLAIMS, ONTOLOGY = "data/entities.ttl", "data/claims.ttl", "ontology/backcare.ttl"
@@ -197,25 +203,53 @@ READING_SAFE_EXERCISE = Excerpt(
 )
 
 
+#: The sentence of the source each rule's claim is in (data/source.ttl's positions; see
+#: ../shared/READING.md): exercise's goals (8), pain in the acute phase (5), benefits over
+#: risks outside it (7), the criterion (15), case by case (14), supervision (26), "may be
+#: interesting" (16).
+RULE_SENTENCES = {
+    "activities-serve-goals": (8,),
+    "acute-phase-pain-limited": (5,),
+    "chronic-phase-allowed": (7,),
+    "covers-target-capacity": (15,),
+    "individual-assessment": (14,),
+    "professional-supervision": (26,),
+    "recommended-activity": (15,),
+    "suggested-activity": (16,),
+}
+
+
 def rule_ref(name: str) -> RuleRef:
     """The reference a proof gives for the domain rule file ``name``, from its header."""
-    summary, claim = rule_headers()[name]
-    return RuleRef(DOMAIN, name, summary, f"ontology/rules/{name}.rq", claim)
+    summary, claim, kind = rule_headers()[name]
+    return RuleRef(
+        DOMAIN,
+        name,
+        summary,
+        f"ontology/rules/{name}.rq",
+        claim,
+        rule_kind=kind,
+        sentences=RULE_SENTENCES[name],
+    )
 
 
 @functools.cache
-def rule_headers() -> dict[str, tuple[str, URIRef]]:
-    """Each rule file's ``#+ summary:`` and ``#+ claim:`` (as an IRI), by the file's stem."""
+def rule_headers() -> dict[str, tuple[str, URIRef, str]]:
+    """Each rule file's ``#+ summary:``, ``#+ claim:`` (as an IRI) and ``#+ kind:``, by the
+    file's stem."""
     found = {}
     for path in files.rule_files():
-        header = dict(re.findall(r"^#\+ (summary|claim): (.*)$", path.read_text(), re.M))
+        header = dict(re.findall(r"^#\+ (summary|claim|kind): (.*)$", path.read_text(), re.M))
         prefix, _, local = header["claim"].partition(":")
-        found[path.stem] = (header["summary"], URIRef(str(PREFIXES[prefix]) + local))
+        claim = URIRef(str(PREFIXES[prefix]) + local)
+        found[path.stem] = (header["summary"], claim, header["kind"])
     return found
 
 
-def leaf(statement: Statement, path: str, line: int, *excerpts: Excerpt) -> Proof:
-    return Proof(statement, location=Location(path, line), excerpts=excerpts)
+def leaf(
+    statement: Statement, path: str, line: int, *excerpts: Excerpt, editorial: bool = False
+) -> Proof:
+    return Proof(statement, location=Location(path, line), excerpts=excerpts, editorial=editorial)
 
 
 def shape(proof: Proof) -> tuple[object, ...]:
@@ -263,7 +297,7 @@ def test_every_inferred_statement_has_well_founded_proofs_down_to_asserted_state
 ) -> None:
     asserted = set(kg.asserted)
     holds = asserted | set(kg.inferred)
-    assert len(explanations) == len(kg.inferred) == 552
+    assert len(explanations) == len(kg.inferred) == 573
     for statement, explanation in explanations.items():
         assert (explanation.statement, explanation.entailed, explanation.asserted) == (
             statement,
@@ -295,11 +329,158 @@ def test_rules_are_named_as_in_the_w3c_tables_and_the_rule_files(
                     assert (rule.path, rule.claim) == (None, None)
                 else:
                     assert rule == rule_ref(rule.name), rule
-    assert used[DOMAIN] == set(headers)  # every rule file derives something
+    # every rule file derives something, but the one for the whole criterion, which nothing
+    # in the source meets: a rule that asks for absence is read with its FILTER NOT EXISTS
+    assert used[DOMAIN] == set(headers) - {"recommended-activity"}
     assert used[OWL_RL] == {
         "cax-sco", "cls-hv1", "prp-dom", "prp-inv1", "prp-rng", "prp-spo1", "prp-spo2",
         "prp-symp", "scm-dom1", "scm-dom2", "scm-rng1", "scm-rng2", "scm-sco", "scm-spo",
     }  # fmt: skip
+
+
+# -- support levels ------------------------------------------------------------------------------
+
+
+def test_every_inferred_statement_has_the_level_of_its_strongest_proof(
+    kg: KnowledgeGraph, explanations: dict[Statement, Explanation]
+) -> None:
+    """The level the reasoner stored (``kg.support``, the support graph) is the level the
+    explanation gives, and that of its first proof, whose every node is in turn its own
+    statement's strongest proof."""
+    found: dict[str, int] = {}
+    for statement, explanation in explanations.items():
+        stored = kg.support(*statement)
+        assert stored is not None and stored != STATED, statement
+        assert explanation.support == stored, statement
+        assert explanation.proofs[0].support == stored, statement
+        assert explanation.consistent
+        for node in explanation.proofs[0].nodes():
+            assert node.support == kg.explainer.support(node.statement), node.statement
+        for proof in explanation.proofs[1:]:
+            assert proof.support >= stored  # no other proof is stronger
+        found[stored.name] = found.get(stored.name, 0) + 1
+    assert found == {"entailed": 493, "generalized": 65, "editorial": 15}
+
+
+def test_every_asserted_statement_has_the_level_of_its_strongest_proof(
+    kg: KnowledgeGraph,
+) -> None:
+    levels: dict[str, int] = {}
+    for statement in kg.asserted:
+        explanation = kg.explainer.explain_statement(statement)
+        assert explanation.consistent, statement
+        levels[str(explanation.support)] = levels.get(str(explanation.support), 0) + 1
+    # only what an editorial reading alone licenses is not stated
+    assert levels == {"stated": 2175, "editorial": 2}
+    for s, p, o in (
+        (BCR["body-foundation"], RDF.type, BC.StrengthTraining),
+        (BCR["claim-benefits-exceed-risks"], BC.about, CHRONIC),
+    ):
+        leaf = kg.explainer.explain_statement((s, p, o)).proofs[0]
+        assert (leaf.asserted, leaf.editorial, leaf.support) == (True, True, EDITORIAL)
+        assert [e.kind for e in leaf.excerpts if e.relation == "licenses"] == ["editorial reading"]
+        assert kg.support(s, p, o) == EDITORIAL
+
+
+def test_the_stored_levels_are_the_strongest_the_proofs_allow(kg: KnowledgeGraph) -> None:
+    """Not only is each stored level that of a proof: no proof is stronger. Each
+    statement's strongest level is computed here from the explainer's own one-step
+    derivations, level by level to a fixpoint (a proof as strong as its weakest step)."""
+    explainer = kg.explainer
+    holds = set(kg.asserted) | set(kg.inferred)
+    derivations = {t: explainer.search.derivations(t) for t in holds}
+    best: dict[Statement, SupportLevel] = {}
+    for level in (STATED, ENTAILED, GENERALIZED, EDITORIAL):
+        for t in kg.asserted:
+            if t not in best and explainer.search.leaf(t).step <= level:
+                best[t] = level
+        changed = True
+        while changed:
+            changed = False
+            for t, found in derivations.items():
+                if t in best:
+                    continue
+                for ref, premises in found:
+                    if ref.level <= level and all(p in best and best[p] <= level for p in premises):
+                        best[t] = level
+                        changed = True
+                        break
+    assert set(best) == holds
+    wrong = {t: (best[t], explainer.support(t)) for t in holds if explainer.support(t) != best[t]}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("statement", "level", "rules"),
+    [
+        (("yoga", "improves", "balance"), STATED, []),
+        (("suspension-training", "improves", "strength"), ENTAILED, ["cls-hv1", "cax-sco"]),
+        (("yoga", "coversTargetCapacity", "balance"), ENTAILED, ["covers-target-capacity"]),
+        (("yoga", "supportsGoal", "analgesia"), GENERALIZED, ["activities-serve-goals"]),
+        (("yoga", "allowedInPhase", "chronic-phase"), EDITORIAL, ["chronic-phase-allowed"]),
+        (("body-foundation", "improves", "strength"), EDITORIAL, ["cls-hv1"]),
+    ],
+    ids=["stated", "entailed-owl", "entailed-strict", "generalized", "editorial", "editorial-owl"],
+)
+def test_the_flagship_levels(
+    kg: KnowledgeGraph, statement: tuple[str, str, str], level: SupportLevel, rules: list[str]
+) -> None:
+    explanation = kg.explain(*statement)
+    assert explanation.support == kg.support(*statement) == level
+    assert explanation.proofs[0].support == level
+    assert explanation.proofs[0].rules() == rules
+
+
+def test_the_name_yoga_is_our_reading_though_what_it_improves_is_stated(
+    kg: KnowledgeGraph,
+) -> None:
+    proof = kg.explain("yoga", "improves", "balance").proofs[0]
+    assert (proof.asserted, proof.editorial, proof.support) == (True, False, STATED)
+    assert proof.excerpts == (YOGA_DESCRIPTION, READING_YOGA_HEADING)
+
+
+def test_body_foundation_improves_strength_on_our_reading_alone(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("body-foundation", "improves", "strength")
+    [typed] = [n for n in explanation.proofs[0].leaves() if n.editorial]
+    assert typed.statement == (BCR["body-foundation"], RDF.type, BC.StrengthTraining)
+    assert [(e.iri, e.relation) for e in typed.excerpts if e.kind == "editorial reading"] == [
+        (BCR["reading-strength-training"], "licenses")
+    ]
+    # an OWL 2 RL step is entailed; the proof is editorial by its premise
+    assert (explanation.proofs[0].step, explanation.proofs[0].support) == (ENTAILED, EDITORIAL)
+
+
+def test_each_rule_step_has_the_level_of_its_kind(
+    explanations: dict[Statement, Explanation],
+) -> None:
+    kinds: dict[str, set[tuple[str | None, str]]] = {}
+    for explanation in explanations.values():
+        for proof in explanation.proofs:
+            for node in proof.nodes():
+                if node.rule is not None:
+                    kinds.setdefault(node.rule.kind, set()).add(
+                        (node.rule.rule_kind, node.step.name)
+                    )
+    assert kinds == {
+        OWL_RL: {(None, "entailed")},
+        DOMAIN: {("strict", "entailed"), ("generalization", "generalized")},
+    }
+
+
+def test_an_explainer_without_the_support_graph_says_so(kg: KnowledgeGraph) -> None:
+    """Levels are the reasoner's word, read from the support graph: without it every
+    inferred statement is taken as entailed, and an explanation whose strongest proof is
+    weaker says the two do not match, and still gives its proof."""
+    from backcare_kg.explain import Explainer
+    from backcare_kg.reasoning.rules import load_rules
+
+    bare = Explainer(kg.asserted, kg.inferred, load_rules(files.rule_files()))
+    explanation = bare.explain_statement((YOGA, BC.allowedInPhase, CHRONIC))
+    assert (explanation.support, explanation.proof_support) == (ENTAILED, EDITORIAL)
+    assert not explanation.consistent
+    assert explanation.proofs[0].rules() == ["chronic-phase-allowed"]
+    entailed = bare.explain_statement((YOGA, BC.coversTargetCapacity, BCR.balance))
+    assert (entailed.support, entailed.consistent) == (ENTAILED, True)
 
 
 def test_every_backward_rule_has_a_w3c_name() -> None:
@@ -309,7 +490,7 @@ def test_every_backward_rule_has_a_w3c_name() -> None:
     assert all(rule.ref.kind == OWL_RL and rule.ref.summary for r in RULES.values() for rule in r)
 
 
-def test_shortest_first_capped_by_limit_and_distinct(
+def test_strongest_then_shortest_first_capped_by_limit_and_distinct(
     kg: KnowledgeGraph, explanations: dict[Statement, Explanation]
 ) -> None:
     explainer = kg.explainer
@@ -320,15 +501,16 @@ def test_shortest_first_capped_by_limit_and_distinct(
         assert len(every) < 100
         capped += len(every) > 5
         assert proofs == every[:5]  # the limit caps the count, and no more
-        depths = [p.depth for p in every]
-        assert depths == sorted(depths), statement
+        order = [(p.support, p.depth) for p in every]
+        assert order == sorted(order), statement  # strongest first, then shortest
         assert explainer.explain_statement(statement, 1).proofs == every[:1]
         assert explainer.explain_statement(statement, 2).proofs == every[:2]
         last_steps = {(p.rule, tuple(q.statement for q in p.premises)) for p in every}
         assert len(last_steps) == len(every), statement  # each by a different last step
-    assert capped == 96
+    assert capped == 97
     counts = [
-        len(kg.explain("yoga", "a", "bc:RecommendedActivity", n).proofs) for n in (1, 2, 3, 5)
+        len(kg.explain("yoga", "bc:justifiedBy", "claim-selection-criterion", n).proofs)
+        for n in (1, 2, 3, 5)
     ]
     assert counts == [1, 2, 3, 3]
 
@@ -409,8 +591,17 @@ def test_yoga_is_allowed_in_the_chronic_phase(kg: KnowledgeGraph) -> None:
         True,
         False,
     )
-    # Sentence 7: "... the benefits of sports are higher than the possible risks", read (by
-    # us) as holding in the chronic phase.
+    # Sentence 7: "... the benefits of sports are higher than the possible risks", said of
+    # sport in general (a generalization), and about the chronic phase only in our reading
+    # of "if we exclude this": editorial.
+    benefits_about_chronic = leaf(
+        (BCR["claim-benefits-exceed-risks"], BC.about, CHRONIC),
+        CLAIMS,
+        211,
+        replace(BENEFITS_EXCEED_RISKS, relation="states"),
+        replace(READING_CHRONIC_PHASE, relation="licenses"),
+        editorial=True,
+    )
     assert explanation.proofs[0] == Proof(
         statement,
         rule_ref("chronic-phase-allowed"),
@@ -422,65 +613,89 @@ def test_yoga_is_allowed_in_the_chronic_phase(kg: KnowledgeGraph) -> None:
                 BENEFITS_EXCEED_RISKS,
                 READING_CHRONIC_PHASE,
             ),
+            benefits_about_chronic,
             YOGA_IS_AN_ACTIVITY,
         ),
     )
     assert rule_ref("chronic-phase-allowed").claim == BCR["claim-benefits-exceed-risks"]
+    # its levels: a generalization step resting on an editorial premise
+    proof = explanation.proofs[0]
+    assert proof.rule is not None and proof.rule.rule_kind == "generalization"
+    assert [(n.step.name, n.support.name) for n in proof.nodes()] == [
+        ("generalized", "editorial"),
+        ("stated", "stated"),
+        ("editorial", "editorial"),
+        ("stated", "stated"),
+    ]
+    assert explanation.support == kg.support("yoga", "allowedInPhase", "chronic-phase")
+    assert (explanation.support, explanation.proof_support) == (EDITORIAL, EDITORIAL)
+    assert explanation.consistent
 
 
-def test_yoga_is_recommended_because_it_improves_what_the_criterion_targets(
-    kg: KnowledgeGraph,
-) -> None:
-    explanation = kg.explain("yoga", "a", "bc:RecommendedActivity", limit=3)
-    statement = (YOGA, RDF.type, BC.RecommendedActivity)
+def test_yoga_covers_balance_a_capacity_the_criterion_targets(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("yoga", "coversTargetCapacity", "balance", limit=3)
+    statement = (YOGA, BC.coversTargetCapacity, BCR.balance)
     assert explanation.entailed and not explanation.asserted
-    assert rule_ref("recommended-activity").claim == BCR["claim-selection-criterion"]
+    assert rule_ref("covers-target-capacity").claim == BCR["claim-selection-criterion"]
     # Sentence 15 (Fuertes): sports "to improve strength, flexibility, balance and body
     # stability ... will be recommended"; sentence 24: the activity "Improves flexibility,
-    # muscle strength and body balance."
-    capacities = ["balance", "flexibility", "strength"]
-    assert [p.premises[1].statement[2] for p in explanation.proofs] == [BCR[c] for c in capacities]
-    for proof, capacity in zip(explanation.proofs, capacities, strict=True):
-        assert (proof.statement, proof.rule, proof.depth) == (
+    # muscle strength and body balance." One derivation: the strict rule.
+    assert explanation.proofs == (
+        Proof(
             statement,
-            rule_ref("recommended-activity"),
-            1,
-        )
-        assert [(p.statement, str(p.location)) for p in proof.premises] == [
-            ((YOGA, RDF.type, BC.Activity), f"{ENTITIES}:134"),
-            ((YOGA, BC.improves, BCR[capacity]), f"{ENTITIES}:140"),
-            ((BCR["claim-selection-criterion"], BC.targetCapacity, BCR[capacity]), f"{CLAIMS}:380"),
-        ]
-    assert explanation.proofs[0] == Proof(
-        statement,
-        rule_ref("recommended-activity"),
-        (
-            YOGA_IS_AN_ACTIVITY,
-            leaf(
-                (YOGA, BC.improves, BCR.balance),
-                ENTITIES,
-                140,
-                YOGA_DESCRIPTION,
-                READING_YOGA_HEADING,
-            ),
-            leaf(
-                (BCR["claim-selection-criterion"], BC.targetCapacity, BCR.balance),
-                CLAIMS,
-                380,
-                SELECTION_CRITERION,
-                READING_SAFE_EXERCISE,
+            rule_ref("covers-target-capacity"),
+            (
+                YOGA_IS_AN_ACTIVITY,
+                leaf(
+                    (YOGA, BC.improves, BCR.balance),
+                    ENTITIES,
+                    140,
+                    YOGA_DESCRIPTION,
+                    READING_YOGA_HEADING,
+                ),
+                leaf(
+                    (BCR["claim-selection-criterion"], BC.targetCapacity, BCR.balance),
+                    CLAIMS,
+                    379,
+                    SELECTION_CRITERION,
+                    READING_SAFE_EXERCISE,
+                ),
             ),
         ),
     )
+    # a strict rule from stated premises: entailed
+    assert (explanation.support, explanation.proofs[0].support) == (ENTAILED, ENTAILED)
     # Our reading that Body Foundation and suspension training are strength training is
     # about strength too, but about two other things as well: it says nothing of what
     # strength is, so it is not shown for yoga; the reading about yoga alone is.
-    strength = explanation.proofs[2].premises[1]
+    strength = kg.explain("yoga", "coversTargetCapacity", "strength").proofs[0].premises[1]
     assert [e.iri for e in strength.excerpts] == [
         BCR["claim-yoga-description"],
         BCR["reading-yoga-heading"],
     ]
     assert strength.more_excerpts == 0
+
+
+def test_yoga_is_justified_by_the_criterion_once_per_capacity_it_covers(
+    kg: KnowledgeGraph,
+) -> None:
+    explanation = kg.explain("yoga", "bc:justifiedBy", "claim-selection-criterion", limit=5)
+    capacities = ["balance", "flexibility", "strength"]
+    assert [p.premises[1].statement[2] for p in explanation.proofs] == [BCR[c] for c in capacities]
+    for proof, capacity in zip(explanation.proofs, capacities, strict=True):
+        assert (proof.rule, proof.depth, proof.support) == (
+            rule_ref("covers-target-capacity"),
+            1,
+            ENTAILED,
+        )
+        assert [(p.statement, str(p.location)) for p in proof.premises] == [
+            ((YOGA, RDF.type, BC.Activity), f"{ENTITIES}:134"),
+            ((YOGA, BC.improves, BCR[capacity]), f"{ENTITIES}:140"),
+            ((BCR["claim-selection-criterion"], BC.targetCapacity, BCR[capacity]), f"{CLAIMS}:379"),
+        ]
+    # recommended-activity concludes it only for an activity covering every targeted
+    # capacity: its FILTER NOT EXISTS is read too, so it gives yoga no proof
+    assert all(p.rules() == ["covers-target-capacity"] for p in explanation.proofs)
 
 
 def test_a_step_through_an_anonymous_restriction_is_folded(kg: KnowledgeGraph) -> None:
@@ -529,7 +744,7 @@ def test_property_chain(kg: KnowledgeGraph) -> None:
         (FUERTES, BC.affiliatedWith, BCR["university-hospital-of-burgos"]),
         "prp-spo2",
         (
-            ((BC.affiliatedWith, OWL.propertyChainAxiom, chain), f"{ONTOLOGY}:315"),
+            ((BC.affiliatedWith, OWL.propertyChainAxiom, chain), f"{ONTOLOGY}:327"),
             ((FUERTES, BC.memberOf, BCR["burgos-pain-department"]), f"{ENTITIES}:37"),
             (
                 (BCR["burgos-pain-department"], BC.partOf, BCR["university-hospital-of-burgos"]),
@@ -546,7 +761,7 @@ def test_property_chain(kg: KnowledgeGraph) -> None:
             (BCR["burgos-pain-department"], BC.hasMember, FUERTES),
             "prp-inv1",
             [
-                ((BC.memberOf, OWL.inverseOf, BC.hasMember), f"{ONTOLOGY}:294"),
+                ((BC.memberOf, OWL.inverseOf, BC.hasMember), f"{ONTOLOGY}:306"),
                 ((FUERTES, BC.memberOf, BCR["burgos-pain-department"]), f"{ENTITIES}:37"),
             ],
         ),
@@ -554,7 +769,7 @@ def test_property_chain(kg: KnowledgeGraph) -> None:
             (BCR.balance, BC.improvedBy, YOGA),
             "prp-inv1",
             [
-                ((BC.improves, OWL.inverseOf, BC.improvedBy), f"{ONTOLOGY}:238"),
+                ((BC.improves, OWL.inverseOf, BC.improvedBy), f"{ONTOLOGY}:249"),
                 ((YOGA, BC.improves, BCR.balance), f"{ENTITIES}:140"),
             ],
         ),
@@ -562,7 +777,7 @@ def test_property_chain(kg: KnowledgeGraph) -> None:
             (FUERTES, BC.agreesWith, REQUEJO),
             "prp-symp",
             [
-                ((BC.agreesWith, RDF.type, OWL.SymmetricProperty), f"{ONTOLOGY}:348"),
+                ((BC.agreesWith, RDF.type, OWL.SymmetricProperty), f"{ONTOLOGY}:360"),
                 ((REQUEJO, BC.agreesWith, FUERTES), f"{ENTITIES}:29"),
             ],
         ),
@@ -570,7 +785,7 @@ def test_property_chain(kg: KnowledgeGraph) -> None:
             (YOGA, BC.allowedInPhase, ACUTE),
             "prp-spo1",
             [
-                ((BC.painLimitedInPhase, RDFS.subPropertyOf, BC.allowedInPhase), f"{ONTOLOGY}:274"),
+                ((BC.painLimitedInPhase, RDFS.subPropertyOf, BC.allowedInPhase), f"{ONTOLOGY}:286"),
                 ((YOGA, BC.painLimitedInPhase, ACUTE), None),  # by acute-phase-pain-limited
             ],
         ),
@@ -588,20 +803,45 @@ def test_property_axioms(
     assert proof.rule is not None and proof.rule.name == rule
     found = [(p.statement, str(p.location) if p.asserted else None) for p in proof.premises]
     assert found == premises
+    # an OWL 2 RL step is entailed: the proof is as strong as its premises allow (the
+    # pain-limited phase is a generalization)
+    assert proof.step == ENTAILED
+    assert proof.support == max(ENTAILED, *(p.support for p in proof.premises))
 
 
 # -- what does not hold, what is asserted -------------------------------------------------------
 
 
 def test_a_statement_that_does_not_hold(kg: KnowledgeGraph) -> None:
-    explanation = kg.explain("yoga", "recommendedInPhase", "acute-phase")
+    # Yoga covers three of the four capacities the criterion names: not recommended.
+    explanation = kg.explain("yoga", "a", "bc:RecommendedActivity")
     assert (explanation.entailed, explanation.asserted, explanation.proofs) == (False, False, ())
+    assert (explanation.support, explanation.proof_support, explanation.consistent) == (
+        None,
+        None,
+        True,
+    )
     assert explanation.near == (
-        Near((YOGA, BC.recommendedInPhase, CHRONIC), "same subject and predicate"),
-        Near((YOGA, BC.allowedInPhase, ACUTE), "superproperty"),
+        Near((YOGA, RDF.type, SCHEMA.PhysicalActivity), "same subject and predicate", ENTAILED),
+        Near((YOGA, RDF.type, BC.Activity), "same subject and predicate", STATED),
+        Near((YOGA, RDF.type, BC.SuggestedActivity), "same subject and predicate", ENTAILED),
     )
     for near in explanation.near:
         assert kg.explainer.explain_statement(near.statement).entailed
+        assert near.support == kg.support(*near.statement)
+
+
+def test_no_activity_is_recommended_for_a_phase(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("yoga", "recommendedInPhase", "acute-phase")
+    assert (explanation.entailed, explanation.asserted, explanation.proofs) == (False, False, ())
+    # nothing infers recommendedInPhase; allowed in the acute phase (within pain) is a
+    # generalization of sentence 5
+    assert explanation.near == (
+        Near((YOGA, BC.allowedInPhase, ACUTE), "superproperty", GENERALIZED),
+    )
+    assert kg.explain("yoga", "recommendedInPhase", "chronic-phase").near == (
+        Near((YOGA, BC.allowedInPhase, CHRONIC), "superproperty", EDITORIAL),
+    )
     assert (BC.recommendedInPhase, RDFS.subPropertyOf, BC.allowedInPhase) in kg.asserted
 
 
@@ -609,12 +849,14 @@ def test_an_asserted_statement_is_its_own_first_proof(kg: KnowledgeGraph) -> Non
     explanation = kg.explain("yoga", "a", "bc:Activity", limit=2)
     assert (explanation.entailed, explanation.asserted) == (True, True)
     assert explanation.proofs[0] == YOGA_IS_AN_ACTIVITY
-    # it is also entailed: bc:improves has the domain bc:Activity
+    assert (explanation.support, explanation.proofs[0].support) == (STATED, STATED)
+    # it is also entailed: bc:improves has the domain bc:Activity (a weaker proof)
+    assert explanation.proofs[1].support == ENTAILED
     assert shape(explanation.proofs[1]) == (
         (YOGA, RDF.type, BC.Activity),
         "prp-dom",
         (
-            ((BC.improves, RDFS.domain, BC.Activity), f"{ONTOLOGY}:236"),
+            ((BC.improves, RDFS.domain, BC.Activity), f"{ONTOLOGY}:247"),
             ((YOGA, BC.improves, BCR.balance), f"{ENTITIES}:140"),
         ),
     )
@@ -628,6 +870,8 @@ def test_a_literal_object(kg: KnowledgeGraph) -> None:
     assert explanation.proofs[0] == Proof(
         statement, rule_ref("professional-supervision"), (YOGA_IS_AN_ACTIVITY,)
     )
+    # said of any sport, applied to yoga: generalized
+    assert (explanation.support, explanation.proofs[0].support) == (GENERALIZED, GENERALIZED)
 
 
 @pytest.mark.parametrize(
@@ -657,13 +901,15 @@ def test_the_same_proofs_from_a_store(kg: KnowledgeGraph, tmp_path: Path) -> Non
     stored = KnowledgeGraph.open(tmp_path / "store")
     for arguments in (
         ("yoga", "allowedInPhase", "chronic-phase", 1),
+        ("yoga", "bc:justifiedBy", "claim-selection-criterion", 3),
         ("yoga", "a", "bc:RecommendedActivity", 3),
         ("suspension-training", "bc:improves", "strength", 3),
     ):
         assert stored.explain(*arguments) == kg.explain(*arguments)
-    assert stored.explain("yoga", "allowedInPhase", "chronic-phase").proofs[0].premises[1] == (
-        YOGA_IS_AN_ACTIVITY
-    )
+    # the store keeps the support graph: the same levels, read from it
+    flagship = stored.explain("yoga", "allowedInPhase", "chronic-phase")
+    assert flagship.proofs[0].premises[2] == YOGA_IS_AN_ACTIVITY
+    assert (flagship.support, flagship.consistent) == (EDITORIAL, True)
     for statement in kg.inferred:
         ours = kg.explainer.explain_statement(statement, 3)
         assert stored.explainer.explain_statement(statement, 3) == ours
@@ -724,6 +970,7 @@ def test_user_data_is_explained_down_to_its_own_file_and_line(
         "chronic-phase-allowed",
         (
             ((CHRONIC, RDF.type, BC.PainPhase), f"{ENTITIES}:279"),
+            ((BCR["claim-benefits-exceed-risks"], BC.about, CHRONIC), f"{CLAIMS}:211"),
             (
                 (tai_chi, RDF.type, BC.Activity),
                 "cax-sco",
@@ -736,6 +983,9 @@ def test_user_data_is_explained_down_to_its_own_file_and_line(
     )
     ours = [leaf for leaf in proof.leaves() if leaf.location and leaf.location.path == mine]
     assert ours and all(leaf.excerpts == () for leaf in ours)  # no claim is about tai chi
+    # a user's own data is stated; the chronic phase is still our reading
+    assert [leaf.step for leaf in ours] == [STATED]
+    assert (explanation.support, explanation.consistent) == (EDITORIAL, True)
 
 
 @pytest.mark.parametrize(
@@ -745,7 +995,7 @@ def test_user_data_is_explained_down_to_its_own_file_and_line(
             (URIRef(EX + "back-unit"), BC.partOf, BCR["university-hospital-of-burgos"]),
             "prp-trp",
             [
-                ((BC.partOf, RDF.type, OWL.TransitiveProperty), f"{ONTOLOGY}:306"),
+                ((BC.partOf, RDF.type, OWL.TransitiveProperty), f"{ONTOLOGY}:318"),
                 ((URIRef(EX + "back-unit"), BC.partOf, BCR["burgos-pain-department"]), "mine:10"),
                 (
                     (
@@ -761,7 +1011,7 @@ def test_user_data_is_explained_down_to_its_own_file_and_line(
             (URIRef(EX + "new-expert"), BC.memberOf, BCR["spanish-society-of-pain"]),
             "prp-inv2",
             [
-                ((BC.memberOf, OWL.inverseOf, BC.hasMember), f"{ONTOLOGY}:294"),
+                ((BC.memberOf, OWL.inverseOf, BC.hasMember), f"{ONTOLOGY}:306"),
                 (
                     (BCR["spanish-society-of-pain"], BC.hasMember, URIRef(EX + "new-expert")),
                     "mine:12",

@@ -1,6 +1,7 @@
 """Explanations on a real server (``/explain``): the page with its proof trees, rules, files,
-lines and quotes; the JSON and PROV-O twins; errors; and the links to explanations from the
-inferred statements of resource pages."""
+lines and quotes, and the support level of the statement and of each step; the JSON and
+PROV-O twins; errors; and the links to explanations from the inferred statements of resource
+pages."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ CRITERION = (
 )
 LIMIT_ERROR = "parameter 'limit': the number of proofs to show is a whole number from 1 to 10, not "
 
+
 def link(s: URIRef, p: URIRef, o: URIRef | str, extension: str = "") -> str:
     """The explanation link of a statement, as a page writes it (``o`` already N-Triples
     for a literal)."""
@@ -56,20 +58,28 @@ def link(s: URIRef, p: URIRef, o: URIRef | str, extension: str = "") -> str:
 
 class Tree(HTMLParser):
     """The proof trees of an explanation page: per proof, nested ``(statement, how,
-    premises)`` with the text of the node's statement and of its rule or location."""
+    premises)`` with the text of the node's statement and of its rule or location; the
+    support level of each node, in the same order, in ``levels`` (per proof)."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
         self.proofs: list[list[Any]] = []
+        self.levels: list[list[str]] = []
         self._stack: list[list[Any]] = []
         self._into: str | None = None
+        self._level = False
         self._tags: list[str] = []
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
+        if tag == "a" and "badge-support" in classes and self._into == "statement":
+            self._level = True
+            self.levels[-1].append("")
+            return
         if tag == "ul" and "tree" in classes:
             self.proofs.append([])
+            self.levels.append([])
             self._stack = [self.proofs[-1]]
         elif tag == "li" and "node" in classes and self._stack:
             node: list[Any] = ["", "", []]
@@ -84,6 +94,9 @@ class Tree(HTMLParser):
             self._into = "how"
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._level:
+            self._level = False
+            return
         if tag == "p" and self._into and len(self._stack) > 1:
             parent = self._stack[-2][-1]
             index = 0 if self._into == "statement" else 1
@@ -94,7 +107,9 @@ class Tree(HTMLParser):
             self._stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if self._into and len(self._stack) > 1:
+        if self._level:
+            self.levels[-1][-1] += data.strip()
+        elif self._into and len(self._stack) > 1:
             parent = self._stack[-2][-1]
             index = 0 if self._into == "statement" else 1
             parent[index] += data
@@ -119,22 +134,42 @@ def test_flagship_page(client: httpx.Client) -> None:
     text = response.text
     assert page.headings[0] == ("h1", "yoga allowed in phase chronic phase")
     assert "bcr:yoga bc:allowedInPhase bcr:chronic-phase" in page.text
-    # one proof: a domain rule from two asserted statements
+    # its level: editorial, a generalization resting on our reading
+    assert "Support: editorial" in " ".join(page.text.split())
+    assert (
+        '<p class="support-verdict"><strong>Support:</strong> <a class="badge badge-support '
+        'badge-level-editorial" href="/ontology#Editorial" title="Support">editorial</a></p>'
+    ) in text
+    # one proof: a domain rule from three asserted statements
     tree = Tree(text)
     assert len(tree.proofs) == 1
     [(statement, how, premises)] = tree.proofs[0]
     assert statement == "yoga allowed in phase chronic phase"
     assert how == (
-        "domain rule chronic-phase-allowed In the chronic phase the benefits of "
-        "exercise exceed its risks, so every activity is allowed. implements the "
-        "claim Outside the acute phase, the benefits of sport exceed its possible "
-        "risks"
+        "domain rule chronic-phase-allowed (kind generalization: the claim says it of exercise "
+        "in general, and the rule applies it to each activity) Outside the acute phase the "
+        "benefits of exercise exceed its risks, so each activity is allowed in the phase the "
+        "claim is about. implements the claim Outside the acute phase, the benefits of sport "
+        "exceed its possible risks (sentence 7)"
     )
     assert [(s, h, p) for s, h, p in premises] == [
         ("chronic phase type pain phase", "asserted in data/entities.ttl, line 279", []),
+        (
+            "Outside the acute phase, the benefits of sport exceed its possible risks about "
+            "chronic phase",
+            "asserted in data/claims.ttl, line 211",
+            [],
+        ),
         ("yoga type activity", "asserted in data/entities.ttl, line 134", []),
     ]
-    assert "Proof 1 1 step · rules: chronic-phase-allowed" in page.text
+    assert tree.levels == [["editorial", "stated", "editorial", "stated"]]
+    assert (
+        text.count('<p class="node-editorial">only a reading of ours licenses it: editorial</p>')
+        == 1
+    )
+    assert "Proof 1 editorial · 1 step · rules: chronic-phase-allowed" in " ".join(
+        page.text.split()
+    )
     assert (
         '<code class="rule-name" title="ontology/rules/chronic-phase-allowed.rq">'
         "chronic-phase-allowed</code>"
@@ -154,9 +189,11 @@ def test_flagship_page(client: httpx.Client) -> None:
         "interesting</mark>:</p>"
     ) in text
     assert 'href="/resource/source-article"' in text and 'href="/resource/expert-opinion"' in text
-    # the editorial readings are marked as ours, with their notes
-    assert text.count('<span class="badge badge-editorial">editorial reading</span>') == 2
-    assert text.count("the graph makers&#39; reading, not the source&#39;s word") == 2
+    # the editorial readings are marked as ours, with their notes; the one the editorial
+    # premise rests on says it licenses it
+    assert text.count('<span class="badge badge-editorial">editorial reading</span>') == 3
+    assert text.count("the graph makers&#39; reading, not the source&#39;s word") == 3
+    assert text.count('<span class="relation">licenses it</span>') == 1
     assert "<mark>But if we exclude this</mark> is not an absolute contraindication" in text
     assert "The source lost this paragraph&#39;s heading." in text
     assert 'href="/resource/backcare-kg-editors"' in text
@@ -167,46 +204,53 @@ def test_flagship_page(client: httpx.Client) -> None:
             a for t, a in page.tags if t == "link"
         ]
         assert href in page.attrs("a", "href")
-    # the graph has a second proof: the page offers more
-    assert "show more proofs" in page.text
-    assert link(BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"]) + "&limit=10" in page.attrs(
-        "a", "href"
-    )
+    # the graph has no other proof (nothing recommends an activity for a phase)
+    assert "show more proofs" not in page.text
 
 
 def test_owl_rule_links_to_the_w3c_tables(client: httpx.Client) -> None:
-    response = client.get("/explain", params={**FLAGSHIP, "limit": "2"})
+    params = {"s": "yoga", "p": "allowedInPhase", "o": "acute-phase"}
+    response = client.get("/explain", params=params)
     tree = Tree(response.text)
-    assert tree.shape(tree.proofs[1]) == [
+    assert tree.shape() == [
         (
-            "yoga allowed in phase chronic phase",
+            "yoga allowed in phase acute phase",
             [
-                ("recommended in phase rdfs:subPropertyOf allowed in phase", []),
+                ("pain-limited in phase rdfs:subPropertyOf allowed in phase", []),
                 (
-                    "yoga recommended in phase chronic phase",
+                    "yoga pain-limited in phase acute phase",
                     [
-                        ("chronic phase type pain phase", []),
-                        (
-                            "yoga type recommended activity",
-                            [
-                                ("yoga type activity", []),
-                                ("yoga improves balance", []),
-                                (f"{CRITERION} target capacity balance", []),
-                            ],
-                        ),
+                        ("acute pain type relative contraindication", []),
+                        ("yoga type activity", []),
+                        ("acute pain applies in phase acute phase", []),
                     ],
                 ),
             ],
         ),
     ]
+    # an OWL 2 RL step is entailed; the pain limit in the acute phase is a generalization
+    assert tree.levels == [["generalized", "stated", "generalized", "stated", "stated", "stated"]]
     assert (
         f'<a class="rule-name" href="{OWL_RL_SPEC}" rel="external"><code>prp-spo1</code></a>'
     ) in response.text
-    assert (
-        "Proof 2 3 steps · rules: prp-spo1, chronic-phase-recommended, "
-        "recommended-activity" in check_page(response.text).text
+    assert "Proof 1 generalized · 2 steps · rules: prp-spo1, acute-phase-pain-limited" in " ".join(
+        check_page(response.text).text.split()
     )
-    assert len(tree.proofs) == 2 and "show more proofs" not in response.text  # no more
+    assert "show more proofs" not in response.text  # no more
+
+
+def test_more_proofs_strongest_first(client: httpx.Client) -> None:
+    params = {"s": "yoga", "p": "a", "o": "bc:Activity", "limit": "2"}
+    response = client.get("/explain", params=params)
+    tree = Tree(response.text)
+    assert [levels[0] for levels in tree.levels] == ["stated", "entailed"]
+    assert [(s, [p for p, _ in premises]) for s, premises in tree.shape()] == [
+        ("yoga type activity", [])
+    ]
+    assert "show more proofs" in response.text
+    assert link(BCR.yoga, RDF.type, BC.Activity) + "&limit=10" in check_page(response.text).attrs(
+        "a", "href"
+    )
 
 
 def test_page_in_spanish(client: httpx.Client) -> None:
@@ -216,6 +260,10 @@ def test_page_in_spanish(client: httpx.Client) -> None:
     assert page.headings[0] == ("h1", "yoga permitida en la fase fase crónica")
     assert "Prueba 1" in page.text and "regla del dominio" in page.text
     assert "afirmado en data/entities.ttl, línea 134" in page.text
+    # the levels are named by the graph in Spanish
+    assert Tree(response.text).levels == [["editorial", "afirmado", "editorial", "afirmado"]]
+    assert "tipo generalización: la afirmación lo dice del ejercicio en general" in page.text
+    assert "solo una lectura nuestra la respalda: editorial" in page.text
     here = link(BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"])
     assert f"{here}&lang=en" in page.attrs("a", "href")  # the switch keeps the statement
 
@@ -232,6 +280,10 @@ def test_json(client: httpx.Client, kg: KnowledgeGraph) -> None:
     expected = kg.explain("yoga", "allowedInPhase", "chronic-phase")
     assert document == to_json(expected, kg.explainer.label)
     assert document["proofs"][0]["rule"]["name"] == "chronic-phase-allowed"
+    assert (document["support"], document["proofs"][0]["rule"]["ruleKind"]) == (
+        "editorial",
+        "generalization",
+    )
     by_extension = client.get(link(BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"], "json"))
     assert by_extension.json() == document and "vary" not in by_extension.headers
 
@@ -261,22 +313,27 @@ def test_not_held(client: httpx.Client) -> None:
     assert "The graph does not hold this statement." in page.text
     assert Tree(response.text).proofs == []
     near = [a["href"] or "" for t, a in page.tags if t == "a" and a.get("class") == "why"]
-    assert near == [
-        link(BCR.yoga, BC.recommendedInPhase, BCR["chronic-phase"]),
-        link(BCR.yoga, BC.allowedInPhase, BCR["acute-phase"]),
-    ]
-    assert "same subject and property, another value" in page.text
+    assert near == [link(BCR.yoga, BC.allowedInPhase, BCR["acute-phase"])]
     assert "a broader property" in page.text
+    assert (
+        '<a class="badge badge-support badge-level-generalized" href="/ontology#Generalized"'
+        in response.text
+    )
     for href in near:
         assert client.get(href).status_code == 200
     document = client.get("/explain", params=NOT_HELD, headers={"Accept": "application/json"})
     assert document.status_code == 404
     jsonschema.validate(document.json(), schema())
     assert document.json()["entailed"] is False and document.json()["proofs"] == []
-    assert [n["relation"] for n in document.json()["near"]] == [
-        "same subject and predicate",
-        "superproperty",
+    assert [(n["relation"], n["support"]) for n in document.json()["near"]] == [
+        ("superproperty", "generalized"),
     ]
+    # yoga covers three of the four capacities the criterion names: not recommended
+    recommended = {"s": "yoga", "p": "a", "o": "bc:RecommendedActivity"}
+    response = client.get("/explain", params=recommended)
+    assert response.status_code == 404
+    page = check_page(response.text)
+    assert "same subject and property, another value" in page.text
     turtle = client.get("/explain", params=NOT_HELD, headers={"Accept": "text/turtle"})
     assert turtle.status_code == 404
     assert (None, BC.entailed, Literal(False)) in Graph().parse(data=turtle.text)
@@ -391,9 +448,9 @@ def test_language_tagged_literal(client: httpx.Client) -> None:
     response = client.get("/explain", params={"s": "yoga", "p": "skos:prefLabel", "o": '"yoga"@en'})
     assert response.status_code == 200
     page = check_page(response.text)
-    assert "asserted" in page.text and Tree(response.text).shape() == [
-        ("yoga preferred label yoga en", [])
-    ]
+    tree = Tree(response.text)
+    assert "asserted" in page.text and tree.shape() == [("yoga preferred label yoga en", [])]
+    assert tree.levels == [["stated"]]
 
 
 # -- links from resource pages ----------------------------------------------------------------
@@ -414,7 +471,7 @@ def test_resource_page_links_every_inferred_statement(
     text = client.get("/resource/yoga").text
     hrefs = explanation_links(text)
     found = {tuple(v for _, v in parse_qsl(urlsplit(h).query)) for h in hrefs}
-    assert len(found) == len(hrefs) == 25
+    assert len(found) == len(hrefs) == 28
     outgoing = {
         (str(s), str(p), str(o) if isinstance(o, URIRef) else o.n3())
         for s, p, o in kg.inferred.triples((BCR.yoga, None, None))
@@ -423,7 +480,8 @@ def test_resource_page_links_every_inferred_statement(
     assert found == outgoing | incoming
     assert (str(BCR.yoga), str(BC.requiresSupervision), BOOLEAN_TRUE) in found
     assert (str(BCR.balance), str(BC.improvedBy), str(BCR.yoga)) in found  # incoming
-    assert link(BCR.yoga, RDF.type, BC.RecommendedActivity) in hrefs
+    assert link(BCR.yoga, RDF.type, BC.SuggestedActivity) in hrefs
+    assert link(BCR.yoga, RDF.type, BC.RecommendedActivity) not in hrefs
     for href in hrefs:
         response = client.get(href)
         assert response.status_code == 200, href
@@ -439,7 +497,7 @@ def test_published_pages_do_not_link_to_explanations(kg: KnowledgeGraph) -> None
     page = html_pages.resource_page(kg, BCR.yoga, Links.static("resource/yoga.html"))
     assert page is not None
     assert "explain?" not in page and "badge-why" not in page
-    assert page.count('<span class="badge badge-inferred">inferred</span>') == 26  # + legend
+    assert page.count('<span class="badge badge-inferred">inferred</span>') == 29  # + legend
 
 
 # -- the page's pieces ------------------------------------------------------------------------
