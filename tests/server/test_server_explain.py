@@ -414,7 +414,7 @@ def test_resource_page_links_every_inferred_statement(
     text = client.get("/resource/yoga").text
     hrefs = explanation_links(text)
     found = {tuple(v for _, v in parse_qsl(urlsplit(h).query)) for h in hrefs}
-    assert len(found) == len(hrefs) == 25
+    assert len(found) == len(hrefs) == 28
     outgoing = {
         (str(s), str(p), str(o) if isinstance(o, URIRef) else o.n3())
         for s, p, o in kg.inferred.triples((BCR.yoga, None, None))
@@ -423,15 +423,16 @@ def test_resource_page_links_every_inferred_statement(
     assert found == outgoing | incoming
     assert (str(BCR.yoga), str(BC.requiresSupervision), BOOLEAN_TRUE) in found
     assert (str(BCR.balance), str(BC.improvedBy), str(BCR.yoga)) in found  # incoming
-    assert link(BCR.yoga, RDF.type, BC.RecommendedActivity) in hrefs
+    assert link(BCR.yoga, RDF.type, BC.SuggestedActivity) in hrefs
     for href in hrefs:
         response = client.get(href)
         assert response.status_code == 200, href
         assert "The graph holds this statement because rules derive it" in response.text, href
-    # asserted values have no such link
+    # asserted values have no such link (only their support level)
     assert (
         '<li><a class="term" href="/resource/balance" title="https://w3id.org/backcare-kg/'
-        'resource/balance">balance</a></li>' in text
+        'resource/balance">balance</a> <a class="badge badge-level level-stated" '
+        'href="/ontology#Stated" title="support level: stated">stated</a></li>' in text
     )
 
 
@@ -439,7 +440,7 @@ def test_published_pages_do_not_link_to_explanations(kg: KnowledgeGraph) -> None
     page = html_pages.resource_page(kg, BCR.yoga, Links.static("resource/yoga.html"))
     assert page is not None
     assert "explain?" not in page and "badge-why" not in page
-    assert page.count('<span class="badge badge-inferred">inferred</span>') == 26  # + legend
+    assert page.count('<span class="badge badge-inferred">inferred</span>') == 29  # + legend
 
 
 # -- the page's pieces ------------------------------------------------------------------------
