@@ -124,7 +124,8 @@ def _manifest(kg: KnowledgeGraph, writer: SiteWriter, options: SiteOptions,
         "files": writer.total_files + 1,  # with this one
         "files_by_kind": {**writer.files, "configuration": writer.files["configuration"] + 1},
         "bytes": writer.total_bytes,
-        "triples": {"asserted": len(kg.asserted), "inferred": len(kg.inferred)},
+        "triples": {"asserted": len(kg.asserted), "inferred": len(kg.inferred),
+                    "support": len(kg.support_graph)},
         "skipped_resources": writer.skipped,
     }
     writer.write(MANIFEST, json.dumps(manifest, indent=2) + "\n", "configuration")

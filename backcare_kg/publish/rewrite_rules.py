@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backcare_kg.web.dataset import NAMED_GRAPHS
 from backcare_kg.web.documents import SYNTAXES
 from backcare_kg.web.ontology_doc import document
 
@@ -70,9 +71,10 @@ def kinds() -> tuple[DocumentKind, ...]:
     """The negotiated documents: resources, the ontology (and its version), the named graphs
     (HTML first), and the VoID description (RDF first, as on the server)."""
     ontology = "|".join(re.escape(path) for path in ontology_paths())
+    graphs = "|".join(re.escape(name) for name in NAMED_GRAPHS)
     return (
         DocumentKind("resources, the ontology and the named graphs",
-                     rf"resource/[a-z0-9]+(?:-[a-z0-9]+)*|{ontology}|graph/(?:asserted|inferred)",
+                     rf"resource/[a-z0-9]+(?:-[a-z0-9]+)*|{ontology}|graph/(?:{graphs})",
                      html_first=True),
         DocumentKind("the VoID/DCAT description", r"\.well-known/void", html_first=False),
     )

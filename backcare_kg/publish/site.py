@@ -19,9 +19,10 @@ from rdflib import URIRef
 from backcare_kg.errors import DataError
 from backcare_kg.graph import KnowledgeGraph
 from backcare_kg.publish.rewrite_rules import kinds, ontology_paths, rules
-from backcare_kg.storage.export import serialize
+from backcare_kg.storage.export import GRAPH_CHOICES, serialize
 from backcare_kg.version import __version__
 from backcare_kg.web import pages as html_pages
+from backcare_kg.web.dataset import NAMED_GRAPHS
 from backcare_kg.web.describe import resource_iris
 from backcare_kg.web.documents import SYNTAXES, Syntax, context_text
 from backcare_kg.web.links import CONTEXT_PATH, PUBLIC_BASE, VOID_PATH, Links
@@ -44,7 +45,7 @@ KINDS = {
 }
 
 #: The named graphs, each a summary page and dumps under ``graph/``.
-GRAPHS = ("asserted", "inferred")
+GRAPHS = tuple(NAMED_GRAPHS)
 
 #: Quad syntaxes of the dumps (besides the description syntaxes): extension, export format.
 QUAD_DUMPS = (("nq", "nq"), ("trig", "trig"))
@@ -138,8 +139,10 @@ def write_site(kg: KnowledgeGraph, writer: SiteWriter, options: SiteOptions,
         writer.write(f"{path}.html", _present(page, path), "pages")
         _documents(writer, links, path, "dumps",
                    _required(partial(graph_document, kg, which), path))
-        for extension, export_format in QUAD_DUMPS:
-            writer.write(f"{path}.{extension}", serialize(kg, export_format, which), "dumps")
+        if which in GRAPH_CHOICES:  # the graphs the exporter writes as quads
+            for extension, export_format in QUAD_DUMPS:
+                writer.write(f"{path}.{extension}", serialize(kg, export_format, which),
+                             "dumps")
 
     writer.write(f"{VOID_PATH}.html", html_pages.void_page(kg, links(f"{VOID_PATH}.html")),
                  "pages")
@@ -207,7 +210,8 @@ def _configuration(kg: KnowledgeGraph, writer: SiteWriter, options: SiteOptions,
         "site_readme.txt", built=built.strftime("%Y-%m-%d %H:%M %Z").strip(),
         base_url=options.base_url, resources=resources,
         version_path=paths[1] if len(paths) > 1 else None,
-        asserted=len(kg.asserted), inferred=len(kg.inferred), **common), "configuration")
+        asserted=len(kg.asserted), inferred=len(kg.inferred), support=len(kg.support_graph),
+        **common), "configuration")
     writer.write(".nojekyll", "", "configuration")
 
 

@@ -1,11 +1,11 @@
 """The dataset's description in VoID and DCAT: what it is, its size, license, dumps,
-SPARQL endpoint, vocabularies and example resources, and its two named graphs as subsets.
+SPARQL endpoint, vocabularies and example resources, and its named graphs as subsets.
 
 Served at ``/.well-known/void`` (the VoID convention). The dataset is
 ``https://w3id.org/backcare-kg/.well-known/void#dataset``; its subsets are the named graphs
-themselves (``…/graph/asserted`` and ``…/graph/inferred``), each with its dumps
-(``…/graph/asserted.ttl`` and the other syntaxes). Every node has an IRI (no blank nodes),
-so the description is the same text every time.
+themselves (``…/graph/asserted``, ``…/graph/inferred`` and ``…/graph/support``, the support
+levels), each with its dumps (``…/graph/asserted.ttl`` and the other syntaxes). Every node
+has an IRI (no blank nodes), so the description is the same text every time.
 """
 
 from __future__ import annotations
@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, XSD
 
-from backcare_kg.vocab import ASSERTED_GRAPH, BASE, BCR, DCAT, INFERRED_GRAPH, ONTOLOGY, PROV, VOID
+from backcare_kg.vocab import (
+    ASSERTED_GRAPH,
+    BASE,
+    BCR,
+    DCAT,
+    INFERRED_GRAPH,
+    ONTOLOGY,
+    PROV,
+    SUPPORT_GRAPH,
+    VOID,
+)
 from backcare_kg.web.documents import SYNTAXES, Syntax
 from backcare_kg.web.labels import DISPLAY_PREFIXES
 from backcare_kg.web.links import VOID_PATH
@@ -58,9 +68,13 @@ DESCRIPTION = {
           "con la cita exacta, la oración y el nivel de evidencia (opinión de expertos) de "
           "cada afirmación. Información de un artículo periodístico, no consejo médico.",
 }
+#: The named graphs of the dataset, by the name of their page (``/graph/<name>``).
+NAMED_GRAPHS = {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH,
+                "support": SUPPORT_GRAPH}
 GRAPH_TITLES = {
     ASSERTED_GRAPH: {"en": "asserted graph", "es": "grafo afirmado"},
     INFERRED_GRAPH: {"en": "inferred graph", "es": "grafo inferido"},
+    SUPPORT_GRAPH: {"en": "support levels", "es": "niveles de respaldo"},
 }
 GRAPH_DESCRIPTIONS = {
     ASSERTED_GRAPH: {
@@ -74,6 +88,16 @@ GRAPH_DESCRIPTIONS = {
               "edited by hand.",
         "es": "Lo que se deduce del grafo afirmado por razonamiento OWL 2 RL y las reglas del "
               "dominio (ontology/rules/*.rq): reproducible, nunca editado a mano."},
+    SUPPORT_GRAPH: {
+        "en": "How strongly the source supports each statement of the other two graphs: an "
+              "rdf:Statement with its bc:supportLevel (generalized, editorial...) for each "
+              "statement whose level is not its graph's default (asserted: stated; inferred: "
+              "entailed). Computed with the inferred graph, never edited by hand.",
+        "es": "Cuánto respalda la fuente cada afirmación de los otros dos grafos: un "
+              "rdf:Statement con su bc:supportLevel (generalizado, editorial...) para cada "
+              "afirmación cuyo nivel no es el de su grafo por omisión (afirmado en el grafo "
+              "afirmado, derivado en el inferido). Se calcula con el grafo inferido, nunca se "
+              "edita a mano."},
 }
 KEYWORDS = {"en": ("back pain", "exercise", "physiotherapy", "expert opinion", "provenance"),
             "es": ("dolor de espalda", "ejercicio", "fisioterapia", "opinión de expertos")}
@@ -260,11 +284,11 @@ def _subset(g: Graph, size: Size) -> None:
             g.add((size.iri, DCTERMS.description,
                    Literal(GRAPH_DESCRIPTIONS[size.iri][lang], lang=lang)))
     _sizes(g, size)
-    if size.iri == INFERRED_GRAPH:
+    if size.iri in (INFERRED_GRAPH, SUPPORT_GRAPH):
         g.add((size.iri, PROV.wasDerivedFrom, ASSERTED_GRAPH))
         g.add((size.iri, PROV.wasDerivedFrom, ONTOLOGY))
 
 
 def graph_iri(name: str) -> URIRef | None:
-    """The IRI of the named graph ``asserted`` or ``inferred``; None for another name."""
-    return {"asserted": ASSERTED_GRAPH, "inferred": INFERRED_GRAPH}.get(name)
+    """The IRI of the named graph ``name`` (see :data:`NAMED_GRAPHS`); None for another."""
+    return NAMED_GRAPHS.get(name)

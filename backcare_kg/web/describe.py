@@ -7,13 +7,18 @@ one in memory):
   triples and, recursively, those of the blank nodes they lead to), so every statement is
   known to be asserted or inferred;
 - the triples that point at it from other IRIs ("referenced by");
+- how strongly the source supports each of these statements (its support level: the one
+  the support graph gives, else its graph's default, stated if asserted and entailed if
+  inferred); a blank node's statements have their graph's default (the support graph's
+  names of blank nodes are not ones a query can match on every store);
 - the source excerpts behind it: the claims and editorial readings about it, the claims
   that license what is inferred about it, with their quotes, attributions, evidence
   levels, notes, sentences and Web Annotation selectors;
 - the labels of everything it shows (:mod:`.labels`).
 
 :meth:`Description.graph` is the RDF document of the resource: both descriptions, the
-incoming triples and the labels of the resources it links to.
+incoming triples, the support level of each of its statements and the labels of the
+resources it links to.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ from rdflib.term import Node
 
 from backcare_kg.errors import BackcareError, QueryError
 from backcare_kg.graph import KnowledgeGraph
+from backcare_kg.rdf.support_levels import (
+    ASSERTED_DEFAULT,
+    INFERRED_DEFAULT,
+    SupportLevel,
+    support_triples,
+)
 from backcare_kg.vocab import INFERRED_GRAPH
 from backcare_kg.web.labels import Labels, labels_of
 from backcare_kg.web.query_files import query_text
@@ -34,14 +45,20 @@ from backcare_kg.web.query_files import query_text
 T = TypeVar("T")
 
 
+#: A statement's terms, as the support levels are keyed.
+Triple = tuple[Node, Node, Node]
+
+
 @dataclass(frozen=True)
 class Statement:
-    """One triple of a description, and whether it was inferred."""
+    """One triple of a description, whether it was inferred, and how strongly the source
+    supports it."""
 
     subject: Node
     predicate: URIRef
     object: Node
     inferred: bool
+    support: SupportLevel
 
 
 @dataclass(frozen=True)
@@ -105,12 +122,13 @@ class Description:
     incoming: list[Statement]
     excerpts: list[Excerpt]
     labels: Labels
+    levels: dict[Triple, SupportLevel] = field(default_factory=dict, repr=False)
     _statements: list[Statement] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        statements = [Statement(s, p, o, False) for s, p, o in self.asserted
+        statements = [statement(s, p, o, False, self.levels) for s, p, o in self.asserted
                       if isinstance(p, URIRef)]
-        statements += [Statement(s, p, o, True) for s, p, o in self.inferred
+        statements += [statement(s, p, o, True, self.levels) for s, p, o in self.inferred
                        if isinstance(p, URIRef) and (s, p, o) not in self.asserted]
         self._statements = sorted(statements, key=_statement_key)
 
@@ -138,16 +156,33 @@ class Description:
 
     def graph(self) -> Graph:
         """The RDF description: asserted and inferred triples, blank nodes included, the
-        triples pointing at the subject, and the labels of the resources it links to."""
+        triples pointing at the subject, the support level of each statement about the
+        subject and pointing at it (an ``rdf:Statement`` with its ``bc:supportLevel``, the
+        node the support graph names it by), and the labels of the resources it links to."""
         graph = Graph()
         graph += self.asserted
         graph += self.inferred
         for statement in self.incoming:
             graph.add((statement.subject, statement.predicate, statement.object))
+        by_level: dict[int, list[Triple]] = {}
+        for statement in (*self.statements(), *self.incoming):
+            by_level.setdefault(statement.support.rank, []).append(
+                (statement.subject, statement.predicate, statement.object))
+        levels: dict[int, Iterable[Triple]] = dict(by_level)
+        for triple in support_triples(levels):
+            graph.add(triple)
         for iri in self.neighbours():
             for predicate, value in self.labels.triples(iri):
                 graph.add((iri, predicate, value))
         return graph
+
+
+def statement(s: Node, p: URIRef, o: Node, inferred: bool,
+              levels: dict[Triple, SupportLevel]) -> Statement:
+    """The statement (s, p, o) with its support level: the one ``levels`` gives (those of
+    the support graph), else its graph's default."""
+    default = SupportLevel(INFERRED_DEFAULT if inferred else ASSERTED_DEFAULT)
+    return Statement(s, p, o, inferred, levels.get((s, p, o), default))
 
 
 def _statement_key(statement: Statement) -> tuple[int, str, int, str]:
@@ -175,13 +210,31 @@ def describe(kg: KnowledgeGraph, iri: URIRef) -> Description | None:
         return None
     asserted = _described(kg, "describe-asserted", iri)
     inferred = _described(kg, "describe-inferred", iri)
+    levels = support_levels(kg, iri)
     incoming = [
-        Statement(row["source"], row["property"], iri, row["graph"] == INFERRED_GRAPH)
+        statement(row["source"], row["property"], iri, row["graph"] == INFERRED_GRAPH, levels)
         for row in kg.query(query_text("incoming"), subject=iri).rows
         if isinstance(row["source"], URIRef) and isinstance(row["property"], URIRef)
     ]
     incoming = _asserted_first(incoming)
-    return Description(iri, asserted, inferred, incoming, excerpts(kg, iri), labels_of(kg))
+    return Description(iri, asserted, inferred, incoming, excerpts(kg, iri), labels_of(kg),
+                       levels)
+
+
+def support_levels(kg: KnowledgeGraph, iri: URIRef) -> dict[Triple, SupportLevel]:
+    """The levels the support graph gives the statements about ``iri`` (as their subject
+    or their object); none for a graph without one (loaded without inference)."""
+    rows = kg.query(query_text("support"), subject=iri).rows
+    found: dict[Triple, SupportLevel] = {}
+    for row in rows:
+        s, p, o, level = row["s"], row["p"], row["o"], row["level"]
+        if s is None or p is None or o is None or not isinstance(level, URIRef):
+            continue
+        try:
+            found[(s, p, o)] = SupportLevel.of(level)
+        except ValueError:  # not one of the four levels: the data is not ours to grade
+            continue
+    return found
 
 
 def _described(kg: KnowledgeGraph, query: str, iri: URIRef) -> Graph:

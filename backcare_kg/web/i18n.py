@@ -19,7 +19,8 @@ _EN: dict[str, str] = {
     "statements": "Statements",
     "statements_hint": "What the graph says about it. Statements marked inferred were "
                        "computed by OWL 2 RL reasoning and the domain rules; the others are "
-                       "asserted from the source.",
+                       "asserted from the source. Each has its support level: how strongly "
+                       "the source supports it.",
     "property": "Property",
     "value": "Value",
     "inferred": "inferred",
@@ -59,6 +60,7 @@ _EN: dict[str, str] = {
     "classes": "Classes",
     "object_properties": "Object properties",
     "datatype_properties": "Datatype properties",
+    "individuals": "Named individuals",
     "definition": "Definition",
     "superclasses": "Superclasses",
     "subclasses": "Subclasses",
@@ -106,10 +108,26 @@ _EN: dict[str, str] = {
     "class": "class",
     "object property": "object property",
     "datatype property": "datatype property",
+    "named individual": "named individual",
     "scope note": "Scope note",
     "editorial note": "Editorial note",
     "comment": "Comment",
     "example": "Example",
+    # support levels (DESIGN.md, "Support levels"): a badge per statement, and the legend
+    "support": "Support",
+    "support_legend": "How strongly the source supports each statement, strongest first:",
+    "support_title": "support level: %s",
+    "level_stated": "stated",
+    "level_entailed": "entailed",
+    "level_generalized": "generalized",
+    "level_editorial": "editorial",
+    "level_stated_hint": "the source says it (or a data file of your own).",
+    "level_entailed_hint": "follows from stated statements by the ontology's definitions and "
+                           "strict rules alone.",
+    "level_generalized_hint": "the source says it of exercise in general; a rule applies it "
+                              "to each activity.",
+    "level_editorial_hint": "rests on a reading of ours: a lost heading named, a "
+                            "classification, \"if we exclude this\" read as the chronic phase.",
     # the explanation of a statement (/explain)
     "inferred_why": "inferred — why?",
     "why_title": "Why the graph holds this: its proof, down to the rules and the source",
@@ -191,7 +209,8 @@ _ES: dict[str, str] = {
     "statements": "Afirmaciones del grafo",
     "statements_hint": "Lo que el grafo dice de este recurso. Lo marcado como inferido se "
                        "calculó por razonamiento OWL 2 RL y las reglas del dominio; lo demás "
-                       "está afirmado a partir de la fuente.",
+                       "está afirmado a partir de la fuente. Cada afirmación lleva su nivel "
+                       "de respaldo: cuánto la respalda la fuente.",
     "property": "Propiedad",
     "value": "Valor",
     "inferred": "inferido",
@@ -230,6 +249,7 @@ _ES: dict[str, str] = {
     "classes": "Clases",
     "object_properties": "Propiedades de objeto",
     "datatype_properties": "Propiedades de datos",
+    "individuals": "Individuos",
     "definition": "Definición",
     "superclasses": "Superclases",
     "subclasses": "Subclases",
@@ -277,10 +297,26 @@ _ES: dict[str, str] = {
     "class": "clase",
     "object property": "propiedad de objeto",
     "datatype property": "propiedad de datos",
+    "named individual": "individuo",
     "scope note": "Nota de alcance",
     "editorial note": "Nota editorial",
     "comment": "Comentario",
     "example": "Ejemplo",
+    "support": "Respaldo",
+    "support_legend": "Cuánto respalda la fuente cada afirmación, de más a menos:",
+    "support_title": "nivel de respaldo: %s",
+    "level_stated": "afirmado",
+    "level_entailed": "derivado",
+    "level_generalized": "generalizado",
+    "level_editorial": "editorial",
+    "level_stated_hint": "lo dice la fuente (o un archivo de datos propio).",
+    "level_entailed_hint": "se deduce de lo afirmado solo con las definiciones de la ontología "
+                           "y reglas estrictas.",
+    "level_generalized_hint": "la fuente lo dice del ejercicio en general; una regla lo aplica "
+                              "a cada actividad.",
+    "level_editorial_hint": "se apoya en una lectura nuestra: un título perdido al que damos "
+                            "nombre, una clasificación, «si excluimos esto» leído como la fase "
+                            "crónica.",
     "inferred_why": "inferido — ¿por qué?",
     "why_title": "Por qué el grafo lo afirma: su prueba, hasta las reglas y la fuente",
     "explanation": "¿Por qué es esta la respuesta?",

@@ -1,6 +1,7 @@
 """Documentation of the ontology, as pyLODE writes it: every class and property with its
-labels, definition, IRI, hierarchy, domains and ranges, restrictions and alignments, and the
-ontology's own metadata.
+labels, definition, IRI, hierarchy, domains and ranges, restrictions and alignments, every
+named individual (the support levels) with its class and values, and the ontology's own
+metadata.
 
 The ontology document is the bundled ontology file(s) (``ontology/*.ttl`` but the shapes):
 what ``https://w3id.org/backcare-kg/ontology`` names, whatever data a server adds.
@@ -27,6 +28,7 @@ KINDS = (
     ("class", OWL.Class),
     ("object property", OWL.ObjectProperty),
     ("datatype property", OWL.DatatypeProperty),
+    ("named individual", OWL.NamedIndividual),
 )
 
 #: Property characteristics worth naming.
@@ -75,6 +77,8 @@ class Term:
     in_domain_of: tuple[URIRef, ...] = ()  # classes: properties with this domain
     in_range_of: tuple[URIRef, ...] = ()
     alignments: tuple[tuple[str, URIRef], ...] = ()  # (relation, external IRI)
+    types: tuple[URIRef, ...] = ()  # individuals: the classes of the ontology they belong to
+    values: tuple[tuple[URIRef, Node], ...] = ()  # individuals: (property of ours, value)
 
     @property
     def name(self) -> str:
@@ -192,6 +196,7 @@ def _term(graph: Graph, iri: URIRef, kind: str) -> Term:
     alignments += [("equivalent to", target)
                    for target in _iris(graph.objects(iri, equivalent))
                    if not target.startswith(BC)]
+    individual = kind == "named individual"
     chain_node = graph.value(iri, OWL.propertyChainAxiom)
     chain = tuple(m for m in Collection(graph, chain_node) if isinstance(m, URIRef)) \
         if chain_node is not None else ()
@@ -215,7 +220,19 @@ def _term(graph: Graph, iri: URIRef, kind: str) -> Term:
         in_domain_of=_iris(graph.subjects(RDFS.domain, iri)) if is_class else (),
         in_range_of=_iris(graph.subjects(RDFS.range, iri)) if is_class else (),
         alignments=tuple(alignments),
+        types=tuple(t for t in _iris(graph.objects(iri, RDF.type)) if t.startswith(BC))
+        if individual else (),
+        values=tuple(sorted(((p, v) for p, v in graph.predicate_objects(iri)
+                             if isinstance(p, URIRef) and p.startswith(BC)), key=str))
+        if individual else (),
     )
+
+
+def _order(term: Term) -> tuple[int, str]:
+    """Terms by name; individuals with a rank (the support levels) by rank first."""
+    ranks = [int(v) for p, v in term.values if p == BC.rank and isinstance(v, Literal)
+             and str(v).isdigit()]
+    return (ranks[0] if ranks else 0), term.name.lower()
 
 
 def document(graph: Graph | None = None) -> OntologyDoc:
@@ -231,8 +248,7 @@ def document(graph: Graph | None = None) -> OntologyDoc:
     for kind, cls in KINDS:
         iris = sorted((s for s in graph.subjects(RDF.type, cls)
                        if isinstance(s, URIRef) and s.startswith(BC)), key=str)
-        terms[kind] = tuple(sorted((_term(graph, iri, kind) for iri in iris),
-                                   key=lambda t: t.name.lower()))
+        terms[kind] = tuple(sorted((_term(graph, iri, kind) for iri in iris), key=_order))
     return OntologyDoc(
         iri=ONTOLOGY,
         version_iri=version_iri if isinstance(version_iri, URIRef) else None,

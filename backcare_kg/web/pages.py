@@ -4,25 +4,29 @@ the page out. The server's routes and the static-site publisher call the same fu
     home_page(kg, Links.static("index.html"))
     resource_page(kg, BCR["yoga"], Links.static("resource/yoga.html"))   # None if unknown
     ontology_page(kg, Links.static("ontology.html"))
-    graph_page(kg, "asserted", Links.static("graph/asserted.html"))
+    graph_page(kg, "asserted", Links.static("graph/asserted.html"))   # or inferred, support
     void_page(kg, Links.static(".well-known/void.html"))
     not_found_page(Links.static("404.html"))
 """
 
 from __future__ import annotations
 
-from rdflib import URIRef
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from backcare_kg.errors import BackcareError
 from backcare_kg.graph import KnowledgeGraph
-from backcare_kg.vocab import ASSERTED_GRAPH, BC, INFERRED_GRAPH, ONTOLOGY
+from backcare_kg.rdf.support_levels import LEVELS, SupportLevel
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, ONTOLOGY
 from backcare_kg.web.dataset import (
     DESCRIPTION,
     EXAMPLES,
     GRAPH_DESCRIPTIONS,
     GRAPH_TITLES,
+    NAMED_GRAPHS,
     TITLE,
     dataset_info,
     void_graph,
@@ -50,7 +54,8 @@ def _common(links: Links, lang: str, path: str = "") -> dict[str, object]:
     t = texts(lang)
     languages = [(code, links.language(code)) for code in LANGUAGES]
     return {"links": links, "lang": lang, "t": t, "languages": languages,
-            "nav": nav(links, lang), "path": path}
+            "nav": nav(links, lang), "path": path,
+            "levels": [SupportLevel(rank) for rank in LEVELS]}
 
 
 def nav(links: Links, lang: str) -> list[tuple[str, str]]:
@@ -97,13 +102,14 @@ def ontology_page(kg: KnowledgeGraph, links: Links, lang: str = "en") -> str:
         doc=doc, present=Presenter(labels_of(kg), links, lang),
         variants=[(s, links.variant(str(ONTOLOGY), s.extension)) for s in SYNTAXES],
         sections=[("classes", "class"), ("object_properties", "object property"),
-                  ("datatype_properties", "datatype property")],
+                  ("datatype_properties", "datatype property"),
+                  ("individuals", "named individual")],
     )
 
 
 def graph_page(kg: KnowledgeGraph, which: str, links: Links, lang: str = "en") -> str | None:
-    """The summary of the named graph ``which`` (``asserted`` or ``inferred``): its size,
-    dumps, triples by property and resources; None for another name."""
+    """The summary of the named graph ``which`` (``asserted``, ``inferred`` or ``support``):
+    its size, dumps, triples by property and resources; None for another name."""
     iri = named_graph(which)
     if iri is None:
         return None
@@ -118,7 +124,7 @@ def graph_page(kg: KnowledgeGraph, which: str, links: Links, lang: str = "en") -
         description=GRAPH_DESCRIPTIONS[iri].get(lang, GRAPH_DESCRIPTIONS[iri]["en"]),
         size=info.graph_size(iri), present=present,
         other=[(links.href(str(g)), GRAPH_TITLES[g].get(lang, GRAPH_TITLES[g]["en"]))
-               for g in (ASSERTED_GRAPH, INFERRED_GRAPH) if g != iri],
+               for g in NAMED_GRAPHS.values() if g != iri],
         variants=[(s, links.variant(str(iri), s.extension)) for s in SYNTAXES],
         properties=_counts(present, properties, "property", "triples"),
         classes=_counts(present, classes, "class", "entities"),
@@ -133,10 +139,26 @@ def _counts(present: Presenter, rows: list[dict[str, Node | None]], key: str,
             if isinstance(node, URIRef)]
 
 
-def _flagship(kg: KnowledgeGraph, present: Presenter,
-              links: Links) -> list[tuple[TermView, bool, str]]:
-    """Each answer of the flagship question, whether it is a recommended activity, and
-    where to read why it is an answer (its explanation page, else its provenance)."""
+@dataclass(frozen=True)
+class Answer:
+    """An answer of the flagship question, with how strongly the source supports it (the
+    weakest of its conditions, and each condition's level), what the source says of it
+    against the experts' criterion, and where to read why it is an answer (its explanation
+    page, else its provenance)."""
+
+    activity: TermView
+    support: SupportLevel | None
+    improves: SupportLevel | None
+    phase: SupportLevel | None
+    suggested: bool
+    covered: int
+    targets: int
+    recommended: bool
+    why: str
+
+
+def _flagship(kg: KnowledgeGraph, present: Presenter, links: Links) -> list[Answer]:
+    """The answers of the flagship question (see :class:`Answer`)."""
     name, params = FLAGSHIP
     try:
         rows = kg.run(name, **params).rows
@@ -149,9 +171,28 @@ def _flagship(kg: KnowledgeGraph, present: Presenter,
         if isinstance(activity, URIRef):
             shown = present.iri(activity)
             why = links.explanation(activity, BC.allowedInPhase, phase)
-            found.append((shown, str(row["recommended"]) == "true",
-                          why or f"{shown.href}#provenance"))
+            found.append(Answer(
+                activity=shown, support=_level(row["support"]),
+                improves=_level(row["improvesSupport"]), phase=_level(row["phaseSupport"]),
+                suggested=_true(row["suggested"]), covered=_count(row["coveredCapacities"]),
+                targets=_count(row["targetCapacities"]), recommended=_true(row["recommended"]),
+                why=why or f"{shown.href}#provenance"))
     return found
+
+
+def _level(value: Node | None) -> SupportLevel | None:
+    try:
+        return SupportLevel.of(value) if isinstance(value, URIRef) else None
+    except ValueError:
+        return None
+
+
+def _true(value: Node | None) -> bool:
+    return isinstance(value, Literal) and value.toPython() is True
+
+
+def _count(value: Node | None) -> int:
+    return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
 def home_page(kg: KnowledgeGraph, links: Links, lang: str = "en",

@@ -2,7 +2,7 @@
 
 Templates get plain values (:class:`TermView`, :class:`Group`, :class:`ExcerptView`): the
 label in the page's language, where to link (:class:`~.links.Links`), whether a value was
-inferred, and the content of a blank node, nested.
+inferred and how strongly the source supports it, and the content of a blank node, nested.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.vocab import BC
 from backcare_kg.web.describe import Description, Excerpt, QuotedSentence, Selector, Statement
 from backcare_kg.web.labels import Labels, curie
@@ -50,12 +51,14 @@ class TermView:
 
 @dataclass(frozen=True)
 class Value:
-    """A value of a property, whether the statement giving it was inferred, and where its
-    explanation is (for an inferred statement, on a server)."""
+    """A value of a property, whether the statement giving it was inferred, where its
+    explanation is (for an inferred statement, on a server), and the statement's support
+    level (its badge links to the level's entry in the ontology)."""
 
     term: TermView
     inferred: bool
     explanation: str | None = None
+    support: SupportLevel | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class Presenter:
         return tuple(
             Group(self.iri(p), tuple(
                 Value(self.term(getattr(s, value_of), description, depth), s.inferred,
-                      self.explanation(s))
+                      self.explanation(s), s.support)
                 for s in sorted(grouped[p], key=lambda s: self._value_key(getattr(s, value_of)))
             ))
             for p in ordered)

@@ -42,8 +42,8 @@ _DUMPS: PerGraph[dict[tuple[str, str, str], str]] = PerGraph(lambda kg: {})
 
 
 def graph_document(kg: KnowledgeGraph, which: str, syntax: Syntax, links: Links) -> str | None:
-    """The whole named graph ``which`` (``asserted`` or ``inferred``) in ``syntax`` (a
-    dump; made once per graph and syntax); None for another name."""
+    """The whole named graph ``which`` (``asserted``, ``inferred`` or ``support``) in
+    ``syntax`` (a dump; made once per graph and syntax); None for another name."""
     iri = graph_iri(which)
     if iri is None:
         return None

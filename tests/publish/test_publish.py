@@ -19,16 +19,17 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from support.live_server import LiveServer
+from support.pages import StatementBadges
 from support.publishing import ACCEPT_HEADERS, files_of, leftovers, server_choice
 
 from backcare_kg import DataError, KnowledgeGraph, ParameterError
 from backcare_kg.publish import MANIFEST, PublishReport, directory, publish, read_manifest
 from backcare_kg.server import PUBLIC_BASE
 from backcare_kg.storage import atomic
-from backcare_kg.vocab import ASSERTED_GRAPH, DCAT, INFERRED_GRAPH, VOID
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, DCAT, INFERRED_GRAPH, SUPPORT_GRAPH, VOID
 from backcare_kg.web import pages as html_pages
 from backcare_kg.web.dataset import DATASET, SPARQL_SERVICE
 from backcare_kg.web.describe import resource_iris
@@ -51,7 +52,7 @@ VARIANTS = ("html", "ttl", "jsonld", "nt", "rdf")
 def documents(kg: KnowledgeGraph) -> list[str]:
     """The path (no extension) of every negotiated document of the site."""
     slugs = [str(iri).rsplit("/", 1)[1] for iri in resource_iris(kg)]
-    return ["ontology", "ontology/0.1.0", "graph/asserted", "graph/inferred",
+    return ["ontology", "ontology/0.1.0", "graph/asserted", "graph/inferred", "graph/support",
             ".well-known/void", *(f"resource/{slug}" for slug in slugs)]
 
 
@@ -81,17 +82,19 @@ def test_every_file_of_the_layout(site: Path, kg: KnowledgeGraph,
                 "ontology/.htaccess", "w3id-htaccess.txt", "README.txt", ".nojekyll", MANIFEST}
     for path in documents(kg):
         expected |= {f"{path}.{extension}" for extension in VARIANTS}
+    # the quad dumps of the graphs the exporter writes (not yet the support graph)
     expected |= {f"graph/{which}.{ext}" for which in ("asserted", "inferred")
                  for ext in ("nq", "trig")}
     assert files_of(site) == expected
     report = built[1]
     assert report.total_files == len(expected) and not report.replaced
-    assert report.files == {"pages": 121, "descriptions": 468, "dumps": 12, "support": 2,
+    assert report.files == {"pages": 122, "descriptions": 468, "dumps": 16, "support": 2,
                             "configuration": 6}
     assert report.total_bytes == sum((site / name).stat().st_size for name in expected)
     manifest = read_manifest(site)
     assert manifest["generator"] == "backcare-kg" and manifest["files"] == len(expected)
-    assert manifest["triples"] == {"asserted": len(kg.asserted), "inferred": len(kg.inferred)}
+    assert manifest["triples"] == {"asserted": len(kg.asserted), "inferred": len(kg.inferred),
+                                   "support": len(kg.support_graph)}
     umask = os.umask(0)
     os.umask(umask)
     assert site.stat().st_mode & 0o777 == 0o777 & ~umask  # readable by a web server
@@ -102,7 +105,7 @@ def test_summary(built: tuple[Path, PublishReport]) -> None:
     lines = str(report).splitlines()
     assert re.fullmatch(rf"published the site to {re.escape(str(site))} in \d+\.\d s: "
                         rf"{report.total_files} files, \d+\.\d MB", lines[0])
-    assert re.fullmatch(r"\s+121 files\s+\d+\.\d MB  HTML pages", lines[1])
+    assert re.fullmatch(r"\s+122 files\s+\d+\.\d MB  HTML pages", lines[1])
     assert re.fullmatch(r"\s+468 files\s+\d+\.\d MB  RDF descriptions \(Turtle, JSON-LD, "
                         r"N-Triples, RDF/XML\)", lines[2])
     assert len(lines) == 6
@@ -164,6 +167,51 @@ def test_pages_hold_no_server_only_links(site: Path) -> None:
     assert 'class="answer-name" href="resource/yoga.html">yoga</a>' in home
 
 
+# -- support levels -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("slug", "prop", "value", "level"), [
+    ("yoga", "improves", "balance", "stated"),  # sentence 24
+    ("yoga", "allowedInPhase", "chronic-phase", "editorial"),  # sentence 7, our reading
+    ("yoga", "supportsGoal", "analgesia", "generalized"),  # sentence 8, exercise in general
+    ("suspension-training", "improves", "strength", "entailed"),  # by definition
+])
+def test_pages_badge_each_statement_with_its_level(site: Path, kg: KnowledgeGraph, slug: str,
+                                                   prop: str, value: str, level: str) -> None:
+    text = (site / f"resource/{slug}.html").read_text("utf-8")
+    badges = StatementBadges(text)
+    # the same badge as the server's page, linking to the level's entry in the static ontology
+    assert badges.own[(f"../ontology.html#{prop}", f"../resource/{value}.html")] == (
+        level, f"../ontology.html#{level.capitalize()}")
+    served = StatementBadges(html_pages.resource_page(kg, kg.resolve(slug), Links.server())
+                             or "")
+    assert [lvl for lvl, _ in badges.own.values()] == [lvl for lvl, _ in served.own.values()]
+    assert [lvl for lvl, _ in badges.incoming.values()] == [
+        lvl for lvl, _ in served.incoming.values()]
+    # the legend, and the levels' own entries (the link check finds their anchors)
+    assert text.count('<dt><a class="badge badge-level') == 4
+    ontology = (site / "ontology.html").read_text("utf-8")
+    assert f'<section class="term card" id="{level.capitalize()}"' in ontology
+
+
+def test_home_page_shows_the_flagship_answer_with_its_levels(site: Path) -> None:
+    home = (site / "index.html").read_text("utf-8")
+    found = re.findall(r'<a class="badge badge-level level-(\w+)" href="([^"]+)"', home)
+    assert found[:3] == [("editorial", "ontology.html#Editorial"),
+                         ("stated", "ontology.html#Stated"),
+                         ("editorial", "ontology.html#Editorial")]
+    assert "covers 3 of the 4 capacities of the experts' criterion" in home
+
+
+def test_descriptions_carry_the_support_levels(site: Path) -> None:
+    graph = parse(site / "resource/yoga.ttl")
+    levels = {(graph.value(n, RDF.predicate), graph.value(n, RDF.object)):
+              graph.value(n, BC.supportLevel) for n in graph.subjects(RDF.subject, BCR.yoga)}
+    assert levels[(BC.allowedInPhase, BCR["chronic-phase"])] == BC.Editorial
+    assert levels[(BC.improves, BCR.balance)] == BC.Stated
+    assert levels[(BC.supportsGoal, BCR.analgesia)] == BC.Generalized
+
+
 # -- RDF ----------------------------------------------------------------------------------------
 
 
@@ -217,12 +265,17 @@ def test_void_is_the_servers_without_the_endpoint(site: Path, server: LiveServer
 
 def test_dumps_hold_the_graphs(site: Path, kg: KnowledgeGraph) -> None:
     for which, graph, iri in (("asserted", kg.asserted, ASSERTED_GRAPH),
-                              ("inferred", kg.inferred, INFERRED_GRAPH)):
+                              ("inferred", kg.inferred, INFERRED_GRAPH),
+                              ("support", kg.support_graph, SUPPORT_GRAPH)):
         ground = {t for t in graph if not any(term.__class__.__name__ == "BNode" for term in t)}
         for extension in ("ttl", "jsonld", "nt", "rdf"):
             found = parse(site / f"graph/{which}.{extension}")
             assert len(found) == len(graph), f"{which}.{extension}"
             assert ground <= set(found), f"{which}.{extension}"
+            if which == "support":  # all blank nodes: the same graph up to their names
+                assert isomorphic(found, graph), f"{which}.{extension}"
+        if which == "support":
+            continue
         for extension in ("nq", "trig"):
             dataset = Dataset().parse((site / f"graph/{which}.{extension}").as_uri(),
                                       format=PARSERS[extension])

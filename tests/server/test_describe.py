@@ -8,11 +8,22 @@ import re
 
 import pytest
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SKOS
 from support.vocabulary import CORE_CLASSES, CORE_PROPERTIES
 
 from backcare_kg import KnowledgeGraph
-from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, SCHEMA, VOID
+from backcare_kg.vocab import (
+    ASSERTED_GRAPH,
+    BC,
+    BCR,
+    INFERRED_GRAPH,
+    ONTOLOGY,
+    PROV,
+    SCHEMA,
+    SUPPORT_GRAPH,
+    VOID,
+)
 from backcare_kg.web import pages as html_pages
 from backcare_kg.web.dataset import DATASET, dataset_info, void_graph
 from backcare_kg.web.describe import describe, highlight, resource_iris
@@ -41,16 +52,17 @@ YOGA_ASSERTED = {
              "(bcr:reading-yoga-heading).", lang="en")),
 }
 YOGA_INFERRED = {
-    (RDF.type, BC.RecommendedActivity), (RDF.type, SCHEMA.PhysicalActivity),
+    (RDF.type, BC.SuggestedActivity), (RDF.type, SCHEMA.PhysicalActivity),
+    *((BC.coversTargetCapacity, BCR[c]) for c in ("balance", "flexibility", "strength")),
     *((BC.supportsGoal, BCR[g]) for g in ("neuromuscular-readaptation", "analgesia",
                                           "kinesiophobia-reduction", "mood-improvement")),
     (BC.hasContraindication, BCR["acute-pain"]),
     (BC.requiresIndividualAssessment, Literal(True)), (BC.requiresSupervision, Literal(True)),
     *((BC.justifiedBy, BCR[c]) for c in (
         "claim-pain-limits-exercise-in-acute-phase", "claim-selection-criterion",
-        "claim-benefits-exceed-risks", "claim-exercise-goals",
+        "claim-benefits-exceed-risks", "claim-exercise-goals", "claim-candidate-activities",
         "claim-case-by-case-assessment", "claim-professional-supervision")),
-    (BC.recommendedInPhase, BCR["chronic-phase"]), (BC.painLimitedInPhase, BCR["acute-phase"]),
+    (BC.painLimitedInPhase, BCR["acute-phase"]),
     (BC.allowedInPhase, BCR["acute-phase"]), (BC.allowedInPhase, BCR["chronic-phase"]),
 }
 
@@ -71,10 +83,55 @@ def test_yoga_statements_are_told_apart(yoga) -> None:  # type: ignore[no-untype
     own = yoga.statements()
     assert {(s.predicate, s.object) for s in own if not s.inferred} == YOGA_ASSERTED
     assert {(s.predicate, s.object) for s in own if s.inferred} == YOGA_INFERRED
-    assert {s.object for s in own[:3]} == {BC.Activity, BC.RecommendedActivity,
+    assert {s.object for s in own[:3]} == {BC.Activity, BC.SuggestedActivity,
                                            SCHEMA.PhysicalActivity}  # types first
     assert {(s.object, s.inferred) for s in yoga.types()} == {
-        (BC.Activity, False), (BC.RecommendedActivity, True), (SCHEMA.PhysicalActivity, True)}
+        (BC.Activity, False), (BC.SuggestedActivity, True), (SCHEMA.PhysicalActivity, True)}
+
+
+#: (property, value) of yoga: how strongly the source supports it (DESIGN.md, "Support
+#: levels"); every other statement has its graph's default, stated if asserted.
+YOGA_LEVELS = {
+    (BC.improves, BCR.balance): "stated",  # sentence 24
+    (BC.allowedInPhase, BCR["chronic-phase"]): "editorial",  # sentence 7, by our reading
+    (BC.allowedInPhase, BCR["acute-phase"]): "generalized",  # sentence 5, sport in general
+    (BC.painLimitedInPhase, BCR["acute-phase"]): "generalized",
+    (BC.supportsGoal, BCR.analgesia): "generalized",  # sentence 8, exercise in general
+    (BC.requiresSupervision, Literal(True)): "generalized",  # sentence 26, any sport
+    (BC.coversTargetCapacity, BCR.balance): "entailed",  # strict: stated premises
+    (BC.justifiedBy, BCR["claim-benefits-exceed-risks"]): "editorial",
+    (RDF.type, BC.SuggestedActivity): "entailed",  # sentence 16, strict
+}
+
+
+def test_yoga_statements_have_their_support_levels(yoga) -> None:  # type: ignore[no-untyped-def]
+    levels = {(s.predicate, s.object): s.support.name for s in yoga.statements()}
+    assert {k: levels[k] for k in YOGA_LEVELS} == YOGA_LEVELS
+    for s in yoga.statements():
+        if (s.predicate, s.object) not in YOGA_LEVELS and not s.inferred:
+            assert s.support.name == "stated", s
+    # the incoming ones too: a claim about it is stated, the inverse of improves entailed
+    incoming = {(s.subject, s.predicate): s.support.name for s in yoga.incoming}
+    assert incoming[(BCR["claim-yoga-description"], BC.about)] == "stated"
+    assert incoming[(BCR.balance, BC.improvedBy)] == "entailed"
+
+
+def test_support_levels_agree_with_the_library(kg: KnowledgeGraph) -> None:
+    for iri in (BCR.yoga, BCR["suspension-training"], BCR["body-foundation"], BCR.strength):
+        description = describe(kg, iri)
+        assert description is not None
+        for s in (*description.statements(), *description.incoming):
+            assert s.support == kg.support(s.subject, s.predicate, s.object), s
+    [strength] = [s for s in describe(kg, BCR["suspension-training"]).statements()  # type: ignore[union-attr]
+                  if s.predicate == BC.improves]
+    assert strength.support.name == "entailed"  # strength training improves strength
+
+
+def test_without_inference_everything_is_stated(kg_asserted: KnowledgeGraph) -> None:
+    description = describe(kg_asserted, BCR.yoga)
+    assert description is not None and description.statements()
+    assert {s.support.name for s in (*description.statements(), *description.incoming)} == {
+        "stated"}
 
 
 def test_yoga_is_referenced_by_its_claims_and_capacities(yoga) -> None:  # type: ignore[no-untyped-def]
@@ -153,11 +210,28 @@ def test_description_graph(yoga) -> None:  # type: ignore[no-untyped-def]
     assert (BCR["claim-yoga-description"], BC.about, BCR.yoga) in graph
     assert (BCR.balance, SKOS.prefLabel, Literal("balance", lang="en")) in graph
     assert (BCR.balance, SKOS.prefLabel, Literal("equilibrio", lang="es")) in graph
-    assert (BC.RecommendedActivity, RDFS.label, Literal("recommended activity", lang="en")) \
+    assert (BC.SuggestedActivity, RDFS.label, Literal("suggested activity", lang="en")) \
         in graph
     assert (RDFS.label, None, None) not in graph  # not the properties' (see /ontology)
+    # the support level of every statement about it and pointing at it (5 triples each)
+    statements = [*yoga.statements(), *yoga.incoming]
     assert len(graph) == len(yoga.asserted) + len(yoga.inferred) + len(yoga.incoming) + sum(
-        len(yoga.labels.triples(n)) for n in yoga.neighbours())
+        len(yoga.labels.triples(n)) for n in yoga.neighbours()) + 5 * len(statements)
+    for statement in statements:
+        [node] = [n for n in graph.subjects(RDF.subject, statement.subject)
+                  if (n, RDF.predicate, statement.predicate) in graph
+                  and (n, RDF.object, statement.object) in graph]
+        assert (node, RDF.type, RDF.Statement) in graph
+        assert graph.value(node, BC.supportLevel) == statement.support.iri
+
+
+def test_description_graph_names_statements_as_the_support_graph(
+    kg: KnowledgeGraph, yoga
+) -> None:  # type: ignore[no-untyped-def]
+    graph = yoga.graph()
+    listed = {(n, p, o) for n, p, o in kg.support_graph
+              if (n, RDF.subject, BCR.yoga) in kg.support_graph}
+    assert listed and listed <= set(graph)  # the same nodes, and the same levels
 
 
 def test_blank_nodes_of_a_claim_are_in_its_description(kg: KnowledgeGraph) -> None:
@@ -239,7 +313,15 @@ def test_json_ld_is_compacted_with_the_published_context(yoga) -> None:  # type:
     assert document["@context"] == "http://example.org/context.jsonld"
     node = next(n for n in document["@graph"] if n["@id"] == "bcr:yoga")
     assert {"@id": "bcr:balance"} in node["bc:improves"]
-    assert "bc:RecommendedActivity" in node["@type"]
+    assert "bc:SuggestedActivity" in node["@type"]
+    # the support levels, as rdf:Statement nodes the context compacts too
+    levels = {(n["rdf:predicate"]["@id"], n["rdf:object"]["@id"]): n["bc:supportLevel"]["@id"]
+              for n in document["@graph"] if n.get("@type") == "rdf:Statement"
+              and n["rdf:subject"] == {"@id": "bcr:yoga"} and isinstance(n["rdf:object"], dict)
+              and "@id" in n["rdf:object"]}
+    assert levels[("bc:allowedInPhase", "bcr:chronic-phase")] == "bc:Editorial"
+    assert levels[("bc:improves", "bcr:balance")] == "bc:Stated"
+    assert levels[("bc:supportsGoal", "bcr:analgesia")] == "bc:Generalized"
 
 
 def test_n_triples_are_sorted(yoga) -> None:  # type: ignore[no-untyped-def]
@@ -251,7 +333,7 @@ def test_n_triples_are_sorted(yoga) -> None:  # type: ignore[no-untyped-def]
 def test_documents_parse_back(yoga, extension: str) -> None:  # type: ignore[no-untyped-def]
     syntax = BY_EXTENSION[extension]
     parsed = Graph().parse(data=write(yoga.graph(), syntax, ""), format=syntax.plugin)
-    assert set(parsed) == set(yoga.graph())
+    assert isomorphic(parsed, yoga.graph())  # the statements' blank nodes get new names
 
 
 # -- the dataset ------------------------------------------------------------------------------
@@ -259,11 +341,13 @@ def test_documents_parse_back(yoga, extension: str) -> None:  # type: ignore[no-
 
 def test_dataset_info(kg: KnowledgeGraph) -> None:
     info = dataset_info(kg)
-    assert info.size.triples == len(kg) == len(kg.asserted) + len(kg.inferred)
+    assert info.size.triples == len(kg.asserted) + len(kg.inferred) + len(kg.support_graph)
     assert [(g.iri, g.triples) for g in info.graphs] == [
-        (ASSERTED_GRAPH, len(kg.asserted)), (INFERRED_GRAPH, len(kg.inferred))]
+        (ASSERTED_GRAPH, len(kg.asserted)), (INFERRED_GRAPH, len(kg.inferred)),
+        (SUPPORT_GRAPH, len(kg.support_graph))]
     assert dict(info.classes)[BC.Activity] == 5
-    assert dict(info.classes)[BC.RecommendedActivity] == 3
+    assert dict(info.classes)[BC.SuggestedActivity] == 5
+    assert BC.RecommendedActivity not in dict(info.classes)  # none meets the whole criterion
     assert info.version == "0.1.0"
     assert "https://w3id.org/backcare-kg/ontology#" in info.vocabularies
 
@@ -274,7 +358,7 @@ def test_void_graph(kg: KnowledgeGraph) -> None:
     dcat = "http://www.w3.org/ns/dcat#"
     assert (DATASET, RDF.type, VOID.Dataset) in g
     assert (DATASET, RDF.type, URIRef(dcat + "Dataset")) in g
-    assert (DATASET, VOID.triples, Literal(len(kg))) in g
+    assert (DATASET, VOID.triples, Literal(info.size.triples)) in g
     assert (DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
     assert (DATASET, VOID.sparqlEndpoint, URIRef("https://w3id.org/backcare-kg/sparql")) in g
     assert (DATASET, VOID.uriSpace, Literal(str(BCR))) in g
@@ -282,8 +366,10 @@ def test_void_graph(kg: KnowledgeGraph) -> None:
     assert {str(t) for t in g.objects(DATASET, DCTERMS.title)} >= {
         "backcare-kg: exercise for back pain, from two experts' advice"}
     assert {t.language for t in g.objects(DATASET, DCTERMS.description)} == {"en", "es"}
-    assert set(g.objects(DATASET, VOID.subset)) == {ASSERTED_GRAPH, INFERRED_GRAPH}
+    assert set(g.objects(DATASET, VOID.subset)) == {ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH}
     assert (INFERRED_GRAPH, VOID.triples, Literal(len(kg.inferred))) in g
+    assert (SUPPORT_GRAPH, VOID.triples, Literal(len(kg.support_graph))) in g
+    assert set(g.objects(SUPPORT_GRAPH, PROV.wasDerivedFrom)) == {ASSERTED_GRAPH, ONTOLOGY}
     assert {str(d) for d in g.objects(ASSERTED_GRAPH, VOID.dataDump)} == {
         f"{ASSERTED_GRAPH}.{ext}" for ext in ("ttl", "jsonld", "nt", "rdf")}
     assert not any(isinstance(n, BNode) for n in g.all_nodes())  # the same text every time
@@ -343,7 +429,7 @@ def test_diagram(yoga) -> None:  # type: ignore[no-untyped-def]
     assert f'<a href="{MESH}D015013">' in svg
     assert ">equilibrio</text>" in svg  # labels in Spanish
     assert '<path class="edge inferred"' in svg and '<path class="edge"' in svg
-    assert ">mejora</text>" in svg  # bc:improves, in Spanish
+    assert ">contribuye al objetivo</text>" in svg  # bc:supportsGoal, in Spanish
     # schema:about is implied by its subproperty bc:about: the edge says "about" once
     assert "schema:about" not in svg
     assert "<script" not in svg

@@ -29,12 +29,15 @@ WIDTH, HEIGHT = 1280, 1600
 PAGES = [
     ("home", "/", ["The flagship question", 'class="answer-name" href="/resource/yoga">yoga</a>',
                    '<form class="query-form" action="/sparql" method="get">',
+                   '<a class="badge badge-level level-editorial" href="/ontology#Editorial"',
                    "not medical advice"]),
     ("resource-yoga", "/resource/yoga", ["<h1>yoga</h1>", 'class="badge badge-inferred"',
+                                         'class="badge badge-level level-generalized"',
                                          "<mark>pain should limit exercise during the acute "
                                          "phase</mark>", '<svg xmlns="http://www.w3.org/2000/svg"'
                                          ' class="diagram"']),
     ("ontology", "/ontology", ['id="Activity"', 'id="RecommendedActivity"', 'id="justifiedBy"',
+                               'id="Editorial"',
                                "backcare-kg ontology: exercise for back pain"]),
 ]
 

@@ -486,10 +486,11 @@ def test_resource_page_links_every_inferred_statement(
         response = client.get(href)
         assert response.status_code == 200, href
         assert "The graph holds this statement because rules derive it" in response.text, href
-    # asserted values have no such link
+    # asserted values have no such link (only their support level)
     assert (
         '<li><a class="term" href="/resource/balance" title="https://w3id.org/backcare-kg/'
-        'resource/balance">balance</a></li>' in text
+        'resource/balance">balance</a> <a class="badge badge-level level-stated" '
+        'href="/ontology#Stated" title="support level: stated">stated</a></li>' in text
     )
 
 

@@ -15,7 +15,7 @@ from support.live_server import LiveServer
 from support.pages import SYNTAXES
 
 from backcare_kg import KnowledgeGraph
-from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, ONTOLOGY, VOID
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, ONTOLOGY, SUPPORT_GRAPH, VOID
 from backcare_kg.web.dataset import DATASET
 
 pytestmark = [
@@ -45,12 +45,13 @@ def test_resource_by_accept(client: httpx.Client, extension: str) -> None:
     graph = parse(response, extension)
     yoga = BCR.yoga
     assert (yoga, RDF.type, BC.Activity) in graph  # asserted
-    assert (yoga, RDF.type, BC.RecommendedActivity) in graph  # inferred
+    assert (yoga, RDF.type, BC.SuggestedActivity) in graph  # inferred
     assert (yoga, SKOS.prefLabel, Literal("yoga", lang="en")) in graph
     assert (yoga, RDFS.label, Literal("yoga", lang="es")) in graph
     assert (yoga, BC.improves, BCR.balance) in graph
-    assert (yoga, BC.recommendedInPhase, BCR["chronic-phase"]) in graph
+    assert (yoga, BC.allowedInPhase, BCR["chronic-phase"]) in graph
     assert (yoga, BC.justifiedBy, BCR["claim-selection-criterion"]) in graph
+    assert not list(graph.triples((yoga, BC.recommendedInPhase, None)))  # nothing infers it
     assert (BCR["claim-yoga-description"], BC.about, yoga) in graph  # incoming
     assert (BCR["chronic-phase"], SKOS.prefLabel, Literal("chronic phase", lang="en")) in graph
 
@@ -72,7 +73,7 @@ def test_json_ld_names_the_published_context(client: httpx.Client, server: LiveS
     document = response.json()
     assert document["@context"] == f"{server.url}/context.jsonld"
     node = next(n for n in document["@graph"] if n["@id"] == "bcr:yoga")
-    assert "bc:RecommendedActivity" in node["@type"]
+    assert "bc:SuggestedActivity" in node["@type"]
     assert {"@id": "bcr:balance"} in node["bc:improves"]
     context = client.get("/context.jsonld")
     assert context.headers["content-type"] == "application/ld+json"
@@ -109,9 +110,9 @@ def test_accept_language(client: httpx.Client) -> None:
     spanish = client.get("/resource/yoga", headers={"Accept-Language": "es-ES,es;q=0.9"})
     assert spanish.headers["content-language"] == "es"
     assert '<html lang="es">' in spanish.text
-    assert "actividad recomendada" in spanish.text and "Afirmaciones del grafo" in spanish.text
+    assert "actividad sugerida" in spanish.text and "Afirmaciones del grafo" in spanish.text
     english = client.get("/resource/yoga", headers={"Accept-Language": "fr, en;q=0.5"})
-    assert '<html lang="en">' in english.text and "recommended activity" in english.text
+    assert '<html lang="en">' in english.text and "suggested activity" in english.text
     override = client.get("/resource/balance?lang=es", headers={"Accept-Language": "en"})
     assert "<h1>equilibrio</h1>" in override.text
 
@@ -206,9 +207,11 @@ def test_ontology_syntaxes_agree(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(("which", "iri"), [("asserted", ASSERTED_GRAPH),
-                                            ("inferred", INFERRED_GRAPH)])
+                                            ("inferred", INFERRED_GRAPH),
+                                            ("support", SUPPORT_GRAPH)])
 def test_graph_dumps(client: httpx.Client, kg: KnowledgeGraph, which: str, iri: URIRef) -> None:
-    expected = kg.asserted if which == "asserted" else kg.inferred
+    expected = {"asserted": kg.asserted, "inferred": kg.inferred,
+                "support": kg.support_graph}[which]
     response = client.get(f"/graph/{which}", headers={"Accept": "application/n-triples"})
     assert response.status_code == 200
     assert response.headers["content-location"] == f"/graph/{which}.nt"
@@ -221,6 +224,8 @@ def test_graph_dumps(client: httpx.Client, kg: KnowledgeGraph, which: str, iri: 
         return {t for t in g if not any(isinstance(n, BNode) for n in t)}
 
     assert ground(graph) == ground(expected)
+    if which == "support":  # blank nodes only: the same graph up to their names
+        assert isomorphic(graph, expected)
     turtle = client.get(f"/graph/{which}.ttl")
     assert len(parse(turtle, "ttl")) == len(expected)
     page = client.get(f"/graph/{which}")
@@ -234,12 +239,15 @@ def test_void(client: httpx.Client, kg: KnowledgeGraph) -> None:
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     graph = parse(response, "ttl")
     assert (DATASET, RDF.type, VOID.Dataset) in graph
-    assert (DATASET, VOID.triples, Literal(len(kg))) in graph
+    total = len(kg.asserted) + len(kg.inferred) + len(kg.support_graph)
+    assert (DATASET, VOID.triples, Literal(total)) in graph
     assert (DATASET, VOID.sparqlEndpoint, URIRef("https://w3id.org/backcare-kg/sparql")) in graph
     assert (DATASET, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) \
         in graph
     assert (ASSERTED_GRAPH, VOID.dataDump, URIRef(f"{ASSERTED_GRAPH}.ttl")) in graph
     assert (INFERRED_GRAPH, VOID.triples, Literal(len(kg.inferred))) in graph
+    assert (SUPPORT_GRAPH, VOID.triples, Literal(len(kg.support_graph))) in graph
+    assert (SUPPORT_GRAPH, VOID.dataDump, URIRef(f"{SUPPORT_GRAPH}.ttl")) in graph
     for extension in ("jsonld", "nt", "rdf"):
         other = client.get("/.well-known/void", headers={"Accept": SYNTAXES[extension][0]})
         assert isomorphic(parse(other, extension), graph), extension

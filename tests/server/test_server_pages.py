@@ -10,12 +10,16 @@ import re
 import httpx
 import pytest
 from markupsafe import escape
-from support.pages import check_page
+from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
+from support.pages import SYNTAXES, StatementBadges, check_page
 from support.vocabulary import CORE_CLASSES, CORE_PROPERTIES
 
 from backcare_kg import KnowledgeGraph
-from backcare_kg.web.describe import resource_iris
+from backcare_kg.vocab import BC, BCR
+from backcare_kg.web.describe import describe, resource_iris
 from backcare_kg.web.ontology_doc import document
+from backcare_kg.web.pages import query_body
 
 pytestmark = pytest.mark.server
 
@@ -51,10 +55,35 @@ def test_home(client: httpx.Client, kg: KnowledgeGraph) -> None:
     assert {"/ontology", "/queries", "/sparql", "/graph/asserted", "/graph/inferred",
             "/.well-known/void.ttl", "/.well-known/void.jsonld",
             "https://creativecommons.org/licenses/by/4.0/"} <= hrefs
-    assert {f"/graph/{g}.{e}" for g in ("asserted", "inferred")
+    assert {f"/graph/{g}.{e}" for g in ("asserted", "inferred", "support")
             for e in ("ttl", "jsonld", "nt", "rdf")} <= hrefs
-    assert f"{len(kg):,} = {len(kg.asserted):,}" in page.text
+    total = len(kg.asserted) + len(kg.inferred) + len(kg.support_graph)
+    assert (f"{total:,} = {len(kg.asserted):,} asserted graph + {len(kg.inferred):,} inferred "
+            f"graph + {len(kg.support_graph):,} support levels") in page.text
     assert "CC BY 4.0" in page.text and "MIT" in page.text
+
+
+def test_home_answers_the_flagship_with_its_support_levels(client: httpx.Client) -> None:
+    page = check_page(client.get("/").text)
+    answer = page.text[page.text.index("The flagship question"):]
+    # yoga, editorial as a whole: it improves balance (stated), and is allowed in the
+    # chronic phase by a generalization resting on our reading (editorial)
+    badges = re.findall(r'<a class="badge badge-level level-(\w+)" href="([^"]+)"[^>]*>(\w+)</a>',
+                        client.get("/").text)
+    assert badges[:3] == [("editorial", "/ontology#Editorial", "editorial"),
+                          ("stated", "/ontology#Stated", "stated"),
+                          ("editorial", "/ontology#Editorial", "editorial")]
+    assert "covers 3 of the 4 capacities of the experts' criterion" in answer
+    assert "not a recommended activity" in answer
+    assert 'the activities that "may be interesting"' in answer
+    # the legend: the four levels, strongest first, each linking to its entry
+    assert badges[3:] == [(n, f"/ontology#{n.capitalize()}", n)
+                          for n in ("stated", "entailed", "generalized", "editorial")]
+    spanish = client.get("/", headers={"Accept-Language": "es"}).text
+    found = re.findall(r'class="badge badge-level level-\w+"[^>]*>(\w+)</a>', spanish)
+    assert found == ["editorial", "afirmado", "editorial",
+                     "afirmado", "derivado", "generalizado", "editorial"]
+    assert "cubre 3 de las 4 capacidades" in spanish
 
 
 def test_home_form_holds_a_chosen_example(client: httpx.Client, kg: KnowledgeGraph) -> None:
@@ -67,7 +96,10 @@ def test_home_form_holds_a_chosen_example(client: httpx.Client, kg: KnowledgeGra
     assert "?_subject_iri bc:justifiedBy ?excerpt" in query
     assert "#+" not in query  # the header stays out of the form
     unknown = client.get("/", params={"example": "<script>"}).text
-    assert "SELECT DISTINCT ?activity ?activityLabel ?recommended" in html.unescape(unknown)
+    default = re.search(r'<textarea id="query-text" name="query"[^>]*>(.*?)</textarea>',
+                        unknown, re.S)
+    assert default is not None  # the flagship's query, without its header
+    assert html.unescape(default.group(1)) == query_body(kg.named_queries["activities"].text)
     assert "<script>" not in unknown
 
 
@@ -106,12 +138,16 @@ def test_resource_page(client: httpx.Client) -> None:
     assert [h for tag, h in page.headings if tag == "h2"] == [
         "Neighbourhood", "Statements", "Referenced by", "Why the graph says this"]
     assert "https://w3id.org/backcare-kg/resource/yoga" in page.text
-    # statements grouped by property, inferred ones badged
+    # statements grouped by property, each with its support level, inferred ones badged
     assert '<a class="term" href="/ontology#improves"' in text
-    assert re.search(r'<li class="inferred"><a class="term" href="/ontology#RecommendedActivity"'
-                     r'[^>]*>recommended activity</a> <a class="badge badge-inferred badge-why" '
-                     r'href="/explain\?s=[^"]*"[^>]*>inferred — why\?</a></li>', text)
-    assert re.search(r'<li><a class="term" href="/resource/balance"[^>]*>balance</a></li>', text)
+    assert re.search(r'<li class="inferred"><a class="term" href="/ontology#SuggestedActivity"'
+                     r'[^>]*>suggested activity</a> <a class="badge badge-level level-entailed" '
+                     r'href="/ontology#Entailed"[^>]*>entailed</a> <a class="badge '
+                     r'badge-inferred badge-why" href="/explain\?s=[^"]*"[^>]*>inferred — '
+                     r'why\?</a></li>', text)
+    assert re.search(r'<li><a class="term" href="/resource/balance"[^>]*>balance</a> <a class='
+                     r'"badge badge-level level-stated" href="/ontology#Stated"[^>]*>stated</a>'
+                     r'</li>', text)
     assert re.search(r'<li class="inferred"><a class="term" href="/resource/chronic-phase"', text)
     # external IRIs are plain external links
     assert re.search(r'<a class="term external" href="http://id.nlm.nih.gov/mesh/D015013"'
@@ -158,7 +194,16 @@ def test_ontology_page_documents_every_term(client: httpx.Client) -> None:
         assert str(escape(term.labels["en"])) in text
         assert str(escape(term.labels["es"])) in text
         assert str(escape(term.definitions["en"])) in text, name
-    assert len(ids & {t.name for t in doc.all_terms()}) == 68
+    assert len(ids & {t.name for t in doc.all_terms()}) == 81
+    # the support levels, named individuals, each with its anchor (the badges link there)
+    for name, label, rank in (("Stated", "stated", 1), ("Entailed", "entailed", 2),
+                              ("Generalized", "generalized", 3),
+                              ("Editorial", "editorial", 4)):
+        assert name in ids and f'<h3 id="{name}-title">{label}</h3>' in text
+        entry = text[text.index(f'<section class="term card" id="{name}"'):]
+        entry = entry[:entry.index("</section>")]
+        assert 'href="/ontology#SupportLevel"' in entry
+        assert re.search(rf'>rank</a></dt><dd><span class="literal">{rank}</span>', entry)
     assert "https://w3id.org/backcare-kg/ontology/0.1.0" in page.text
     assert "CC BY 4.0" in page.text and "backcare-kg developers" in page.text
     # restrictions and alignments
@@ -178,8 +223,19 @@ def test_graph_pages(client: httpx.Client, kg: KnowledgeGraph) -> None:
     assert 'href="/resource/yoga"' in asserted.text
     inferred = client.get("/graph/inferred")
     assert f"{len(kg.inferred):,}" in inferred.text
-    assert re.search(r'href="/ontology#RecommendedActivity"[^>]*>recommended activity</a></td>'
-                     r'<td class="num">3</td>', inferred.text)
+    assert re.search(r'href="/ontology#SuggestedActivity"[^>]*>suggested activity</a></td>'
+                     r'<td class="num">5</td>', inferred.text)
+    assert "ontology#RecommendedActivity" not in inferred.text  # none meets the criterion
+    support = client.get("/graph/support")
+    page = check_page(support.text)
+    assert page.headings[0] == ("h1", "support levels")
+    assert f"{len(kg.support_graph):,}" in page.text
+    assert 'href="/graph/asserted"' in support.text and 'href="/graph/inferred"' in support.text
+    assert re.search(r'href="/ontology#supportLevel"[^>]*>support level</a> <code class="curie">'
+                     r'bc:supportLevel</code></td><td class="num">(\d+)</td>', support.text)
+    dump = client.get("/graph/support.nt").text
+    assert "<https://w3id.org/backcare-kg/ontology#Editorial> ." in dump
+    assert len([line for line in dump.splitlines() if line]) == len(kg.support_graph)
 
 
 def test_not_found_page_escapes_the_path(client: httpx.Client) -> None:
@@ -195,3 +251,91 @@ def test_static_files(client: httpx.Client) -> None:
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
     assert "@import" not in css.text and "url(http" not in css.text  # no remote fonts
     assert client.get("/static/missing.css").status_code == 404
+
+
+#: (resource, property, value, level): statements whose support level the pages must show
+#: (DESIGN.md, "Support levels"; the sentence of the source each rests on).
+KNOWN_LEVELS = [
+    ("yoga", "improves", "/resource/balance", "stated"),  # sentence 24
+    ("yoga", "allowedInPhase", "/resource/chronic-phase", "editorial"),  # S7, our reading
+    ("yoga", "supportsGoal", "/resource/analgesia", "generalized"),  # S8, exercise in general
+    ("yoga", "requiresSupervision", "true", "generalized"),  # S26, "even if possible"
+    ("suspension-training", "improves", "/resource/strength", "entailed"),  # by definition
+    ("body-foundation", "improves", "/resource/strength", "editorial"),  # our typing
+]
+
+
+@pytest.mark.parametrize(("slug", "prop", "value", "level"), KNOWN_LEVELS)
+def test_resource_pages_badge_each_statement_with_its_level(
+    client: httpx.Client, kg: KnowledgeGraph, slug: str, prop: str, value: str, level: str
+) -> None:
+    text = client.get(f"/resource/{slug}").text
+    badges = StatementBadges(text)
+    assert badges.own[(f"/ontology#{prop}", value)] == (level, f"/ontology#{level.capitalize()}")
+    # every statement shown has a badge, and the badges agree with the library
+    own = {(s.predicate, s.object) for s in describe(kg, kg.resolve(slug)).statements()}  # type: ignore[union-attr]
+    assert len(badges.own) == len({(p, str(o) if not isinstance(o, URIRef) else o)
+                                   for p, o in own})
+    for (href, shown), (found, _) in badges.own.items():
+        if href.startswith("/ontology#") and shown.startswith("/resource/"):
+            expected = kg.support(kg.resolve(slug), BC[href.rpartition("#")[2]],
+                                  kg.resolve(shown.rpartition("/")[2]))
+            assert expected is not None and found == expected.name, (href, shown)
+
+
+def test_resource_page_badges_what_points_at_it_and_explains_the_levels(
+    client: httpx.Client,
+) -> None:
+    text = client.get("/resource/balance").text
+    page = check_page(text)
+    badges = StatementBadges(text)
+    # yoga improves balance, as the source says; the inverse, by the ontology
+    assert badges.incoming[("/ontology#improves", "/resource/yoga")][0] == "stated"
+    assert badges.own[("/ontology#improvedBy", "/resource/yoga")][0] == "entailed"
+    # the legend: the four levels, strongest first, what each means, each linking to its entry
+    legend = re.findall(r'<dt><a class="badge badge-level level-(\w+)" href="([^"]+)"[^>]*>'
+                        r'(\w+)</a></dt><dd>([^<]+)</dd>', text)
+    assert [(n, href) for n, href, _, _ in legend] == [
+        (n, f"/ontology#{n.capitalize()}") for n in ("stated", "entailed", "generalized",
+                                                     "editorial")]
+    assert "the source says it" in legend[0][3]
+    assert "exercise in general" in legend[2][3]
+    assert "a reading of ours" in legend[3][3]
+    assert "How strongly the source supports each statement" in page.text
+
+
+def test_resource_page_in_spanish_names_the_levels_in_spanish(client: httpx.Client) -> None:
+    text = client.get("/resource/yoga", headers={"Accept-Language": "es"}).text
+    check_page(text, "es")
+    names = dict(re.findall(r'class="badge badge-level level-(\w+)"[^>]*>([^<]+)</a>', text))
+    assert names == {"stated": "afirmado", "entailed": "derivado",
+                     "generalized": "generalizado", "editorial": "editorial"}
+    assert "Cuánto respalda la fuente cada afirmación" in text
+    assert "lo dice la fuente" in text
+
+
+# raised inside rdflib's JSON-LD parser; not ours to fix
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("extension", ["ttl", "jsonld"])
+def test_resource_documents_carry_the_support_levels(
+    client: httpx.Client, kg: KnowledgeGraph, extension: str
+) -> None:
+    response = client.get("/resource/yoga", headers={"Accept": SYNTAXES[extension][0]})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format=SYNTAXES[extension][1])
+
+    def level(p: URIRef, o: Node) -> Node | None:
+        [node] = [n for n in graph.subjects(RDF.subject, BCR.yoga)
+                  if (n, RDF.predicate, p) in graph and (n, RDF.object, o) in graph]
+        assert (node, RDF.type, RDF.Statement) in graph
+        return graph.value(node, BC.supportLevel)
+
+    assert level(BC.improves, BCR.balance) == BC.Stated
+    assert level(BC.allowedInPhase, BCR["chronic-phase"]) == BC.Editorial
+    assert level(BC.supportsGoal, BCR.analgesia) == BC.Generalized
+    assert level(BC.coversTargetCapacity, BCR.balance) == BC.Entailed
+    # one level for every statement about yoga the graph holds, and no other
+    about = {(p, o) for p, o in graph.predicate_objects(BCR.yoga)}
+    assert {(graph.value(n, RDF.predicate), graph.value(n, RDF.object))
+            for n in graph.subjects(RDF.subject, BCR.yoga)} == about
+    assert about == {(p, o) for _, p, o in kg.graph.triples((BCR.yoga, None, None))}

@@ -37,7 +37,7 @@ from support.stand_in_pool import StandInPool, request
 from backcare_kg import KnowledgeGraph
 from backcare_kg.server.pool import PoolBusy, QueryTimeout, WorkerFailed
 from backcare_kg.server.worker import Reply, Task
-from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH, VOID
+from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH, SUPPORT_GRAPH, VOID
 
 pytestmark = [
     pytest.mark.server,
@@ -53,9 +53,9 @@ FLAGSHIP = ("SELECT ?a WHERE { ?a bc:improves bcr:balance ; "
             "bc:allowedInPhase bcr:chronic-phase }")
 LABELS = ("SELECT ?activity ?label WHERE { ?activity a bc:Activity ; skos:prefLabel ?label } "
           "ORDER BY ?activity ?label")
-ASK = "ASK { bcr:yoga a bc:RecommendedActivity }"
-CONSTRUCT = ("CONSTRUCT { ?a a bc:RecommendedActivity ; rdfs:label ?l } WHERE { "
-             "?a a bc:RecommendedActivity ; rdfs:label ?l }")
+ASK = "ASK { bcr:yoga a bc:SuggestedActivity }"
+CONSTRUCT = ("CONSTRUCT { ?a a bc:SuggestedActivity ; rdfs:label ?l } WHERE { "
+             "?a a bc:SuggestedActivity ; rdfs:label ?l }")
 DESCRIBE = "DESCRIBE bcr:yoga"
 SPARQL_JSON = "application/sparql-results+json"
 SPARQL_XML = "application/sparql-results+xml"
@@ -166,7 +166,8 @@ def test_rdflib_sparqlstore(endpoint: str, kg: KnowledgeGraph, method: str) -> N
     assert union.query(ASK).askAnswer is True
     constructed = union.query(CONSTRUCT).graph
     assert constructed is not None and isomorphic(constructed, kg.query(CONSTRUCT).graph)
-    assert len(union) == len(kg)
+    # the union of the named graphs, the support levels' graph included
+    assert len(union) == len(kg.asserted) + len(kg.inferred) + len(kg.support_graph)
     assert set(union.triples((BCR.yoga, None, None))) == set(kg.graph.triples(
         (BCR.yoga, None, None)))
     # a graph of the store is queried with default-graph-uri: yoga's phase is inferred
@@ -235,7 +236,7 @@ def test_named_graph_uri_names_the_named_graphs(http: httpx.Client, kg: Knowledg
                 for b in response.json()["results"]["bindings"]}
 
     everything = {ASSERTED: len(kg.asserted), INFERRED: len(kg.inferred)}
-    assert sizes() == everything
+    assert sizes() == {**everything, str(SUPPORT_GRAPH): len(kg.support_graph)}
     assert sizes(**{"named-graph-uri": ASSERTED}) == {ASSERTED: len(kg.asserted)}
     assert sizes(**{"named-graph-uri": [INFERRED, ASSERTED]}) == everything
     # they replace the query's FROM NAMED
@@ -453,11 +454,13 @@ def test_the_service_description(http: httpx.Client, endpoint: str, kg: Knowledg
                                    "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG")}
     dataset = graph.value(service, SD.defaultDataset)
     default = graph.value(dataset, SD.defaultGraph)
-    assert graph.value(default, VOID.triples) == Literal(len(kg))
+    assert graph.value(default, VOID.triples) == Literal(
+        len(kg.asserted) + len(kg.inferred) + len(kg.support_graph))
     named = {graph.value(n, SD.name): graph.value(graph.value(n, SD.graph), VOID.triples)
              for n in graph.objects(dataset, SD.namedGraph)}
     assert named == {ASSERTED_GRAPH: Literal(len(kg.asserted)),
-                     INFERRED_GRAPH: Literal(len(kg.inferred))}
+                     INFERRED_GRAPH: Literal(len(kg.inferred)),
+                     SUPPORT_GRAPH: Literal(len(kg.support_graph))}
 
 
 @pytest.mark.parametrize(("accept", "syntax"), [

@@ -272,8 +272,8 @@ def test_shapes_same_answer_on_both_engines(
 KG_SHAPES: list[tuple[str, dict[str, Any]]] = [
     ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {}),
     ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", {}),
-    ("SELECT ?a WHERE { GRAPH ?g { ?a a bc:RecommendedActivity } }", {"g": INFERRED_GRAPH}),
-    ("SELECT ?a WHERE { GRAPH ?g { ?a a bc:RecommendedActivity } }", {"g": ASSERTED_GRAPH}),
+    ("SELECT ?a WHERE { GRAPH ?g { ?a a bc:SuggestedActivity } }", {"g": INFERRED_GRAPH}),
+    ("SELECT ?a WHERE { GRAPH ?g { ?a a bc:SuggestedActivity } }", {"g": ASSERTED_GRAPH}),
     ("SELECT ?expert ?org WHERE { ?expert bc:memberOf/bc:partOf* ?org } ORDER BY ?expert ?org",
      {}),
     ("SELECT ?claim ?selector WHERE { ?claim oa:hasTarget/oa:hasSelector ?selector . "
@@ -281,7 +281,7 @@ KG_SHAPES: list[tuple[str, dict[str, Any]]] = [
     ("SELECT ?c (COUNT(?a) AS ?n) WHERE { ?a bc:improves ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
      {}),
     ("ASK { GRAPH <https://w3id.org/backcare-kg/graph/asserted> "
-     "{ ?a a bc:RecommendedActivity } }", {}),
+     "{ ?a a bc:SuggestedActivity } }", {}),
     ("CONSTRUCT { ?a bc:allowedInPhase ?p } WHERE { ?a bc:allowedInPhase ?p }", {}),
     ("DESCRIBE ?c WHERE { ?c bc:statedBy ?e }", {"e": BCR["sergio-fuertes"]}),
 ]

@@ -1,11 +1,17 @@
 """The named queries (queries/*.rq): each one's exact answer on the bundled data.
 
 Expected answers come from reading the data (data/*.ttl) and the domain rules
-(ontology/rules/*.rq), not from running the queries: five activities, of which yoga,
-suspension training and Body Foundation improve a capacity the selection criterion targets
-(strength by definition for the two strength trainings, flexibility, strength and balance
-for yoga); every activity is allowed in both phases, pain-limited in the acute one,
-supports the four goals, and needs supervision and an individual assessment.
+(ontology/rules/*.rq), not from running the queries: five activities, all suggested by the
+source ("may be interesting"), none recommended (none meets the whole selection criterion:
+yoga covers three of its four capacities, suspension training and Body Foundation strength
+alone, by definition of strength training); every activity is allowed in both phases,
+pain-limited in the acute one, supports the four goals, and calls for supervision where
+possible and an individual assessment. Each statement a row shows has its support level
+(DESIGN.md, "Support levels"): the source states yoga improves balance; suspension
+training improves strength by the ontology's definitions (entailed), Body Foundation only
+through our typing (editorial); the goals, the acute phase, supervision and assessment are
+generalizations of what the source says of exercise in general; the chronic phase rests on
+our reading of "if we exclude this" (editorial).
 
 Every query file must be covered by a test here (``@covers``), and every header must be
 complete: adding a query without a test or a description fails the suite.
@@ -21,6 +27,7 @@ from typing import Any, TypeVar
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from backcare_kg import KnowledgeGraph, ParameterError, Result
 from backcare_kg.storage import files
@@ -52,6 +59,15 @@ EDITORS = "backcare-kg editors"
 REQUEJO = "Nestor Requejo"
 FUERTES = "Sergio Fuertes"
 
+#: The support levels, strongest first.
+STATED, ENTAILED, GENERALIZED, EDITORIAL = BC.Stated, BC.Entailed, BC.Generalized, BC.Editorial
+LEVELS = [STATED, ENTAILED, GENERALIZED, EDITORIAL]
+
+
+def weakest(*levels: URIRef | None) -> URIRef:
+    """The weakest of ``levels`` (those given)."""
+    return max((level for level in levels if level is not None), key=LEVELS.index)
+
 
 def en(text: str) -> Literal:
     return Literal(text, lang="en")
@@ -76,8 +92,11 @@ ACTIVITIES = {  # slug: English preferred label
     "yoga": "yoga",
 }
 ALL_ACTIVITIES = sorted(ACTIVITIES)
-#: Improve strength, flexibility, balance or body stability (the selection criterion).
-RECOMMENDED = ["body-foundation", "suspension-training", "yoga"]
+#: Improve strength, flexibility, balance or body stability (one capacity of the criterion).
+COVERING = ["body-foundation", "suspension-training", "yoga"]
+#: How many of the criterion's four capacities each activity covers (none covers all four).
+COVERED_CAPACITIES = {"body-foundation": 1, "suspension-training": 1, "yoga": 3}
+TARGETED = ["balance", "body-stability", "flexibility", "strength"]
 GOALS = ["analgesia", "kinesiophobia-reduction", "mood-improvement", "neuromuscular-readaptation"]
 
 #: Every claim and editorial reading: English rdfs:label, exact quote, sentence positions.
@@ -323,9 +342,11 @@ RECOMMENDATIONS = {
     "claim-professional-supervision",
     "claim-stop-banning-sports",
 }
-#: The claims every activity is bc:justifiedBy (one per domain rule that uses a claim).
+#: The claims every activity is bc:justifiedBy (one per domain rule that uses a claim; the
+#: selection criterion justifies only the coverage of a capacity it targets).
 JUSTIFYING_EVERY_ACTIVITY = [
     "claim-benefits-exceed-risks",
+    "claim-candidate-activities",
     "claim-case-by-case-assessment",
     "claim-exercise-goals",
     "claim-pain-limits-exercise-in-acute-phase",
@@ -339,10 +360,6 @@ def quote(slug: str) -> Literal:
 
 def excerpt_label(slug: str) -> Literal:
     return en(EXCERPTS[slug][0])
-
-
-def activity_row(slug: str) -> tuple[Any, ...]:
-    return (BCR[slug], en(ACTIVITIES[slug]), TRUE if slug in RECOMMENDED else FALSE)
 
 
 def sentence_text(kg: KnowledgeGraph, position: int) -> Literal:
@@ -359,13 +376,46 @@ def note(kg: KnowledgeGraph, slug: str) -> Literal:
 
 # -- activities: the flagship ----------------------------------------------------------------
 
-ACTIVITY_COLUMNS = ["activity", "activityLabel", "recommended"]
+#: yoga is typed bc:Activity in the data; the others are bc:Activity by their subclasses.
+TYPE_SUPPORT = {a: STATED if a == "yoga" else ENTAILED for a in ACTIVITIES}
+#: (activity, capacity): how strongly the source supports that the activity improves it.
+IMPROVES_SUPPORT = {
+    ("yoga", "balance"): STATED,  # sentence 24 (the name yoga is our reading)
+    ("yoga", "flexibility"): STATED,
+    ("yoga", "strength"): STATED,
+    ("suspension-training", "strength"): ENTAILED,  # strength training improves strength
+    ("body-foundation", "strength"): EDITORIAL,  # typed strength training by our reading
+    ("body-foundation", "biomechanics"): STATED,  # sentence 21
+}
+#: Each activity is allowed in each phase by a generalization; the chronic phase is our
+#: reading of "if we exclude this" (sentence 7).
+PHASE_SUPPORT = {"acute-phase": GENERALIZED, "chronic-phase": EDITORIAL}
+GOAL_SUPPORT = GENERALIZED  # the goals of exercise in general (sentence 8), for each activity
+
+ACTIVITY_COLUMNS = ["activity", "activityLabel", "support", "improvesSupport", "phaseSupport",
+                    "goalSupport", "suggested", "coveredCapacities", "targetCapacities",
+                    "recommended"]
+
+
+def activity_row(slug: str, capacity: str | None = None, phase: str | None = None,
+                 goal: str | None = None) -> tuple[Any, ...]:
+    """The activities row of ``slug`` asked about ``capacity``, ``phase`` and ``goal``."""
+    improves = IMPROVES_SUPPORT[(slug, capacity)] if capacity else None
+    allowed = PHASE_SUPPORT[phase] if phase else None
+    serves = GOAL_SUPPORT if goal else None
+    return (BCR[slug], en(ACTIVITIES[slug]),
+            weakest(TYPE_SUPPORT[slug], improves, allowed, serves), improves, allowed, serves,
+            TRUE, Literal(COVERED_CAPACITIES.get(slug, 0)), Literal(len(TARGETED)), FALSE)
 
 
 @covers("activities")
 def test_flagship_balance_in_the_chronic_phase_is_yoga(kg: KnowledgeGraph) -> None:
     result = kg.run("activities", capacity="balance", phase="chronic-phase")
-    assert table(result, ACTIVITY_COLUMNS) == [(BCR.yoga, en("yoga"), TRUE)]
+    # stated that it improves balance, allowed in the chronic phase by our reading, three
+    # of the criterion's four capacities, suggested, not recommended
+    assert table(result, ACTIVITY_COLUMNS) == [
+        (BCR.yoga, en("yoga"), EDITORIAL, STATED, EDITORIAL, None, TRUE, Literal(3), Literal(4),
+         FALSE)]
 
 
 @pytest.mark.parametrize(
@@ -387,17 +437,16 @@ def test_flagship_helper_in_words_and_iris(kg: KnowledgeGraph, improves: Any, ph
     ("params", "expected"),
     [
         ({}, ALL_ACTIVITIES),
-        ({"capacity": "strength"}, RECOMMENDED),
+        ({"capacity": "strength"}, COVERING),
         ({"capacity": "flexibility"}, ["yoga"]),
         ({"capacity": "biomechanics"}, ["body-foundation"]),
         ({"capacity": "body-stability"}, []),  # targeted, but no activity improves it
-        ({"capacity": "breathing"}, []),
         ({"phase": "acute-phase"}, ALL_ACTIVITIES),  # pain-limited is still allowed
         ({"phase": "chronic-phase"}, ALL_ACTIVITIES),
         ({"goal": "analgesia"}, ALL_ACTIVITIES),
         (
             {"capacity": "strength", "phase": "acute-phase", "goal": "kinesiophobia-reduction"},
-            RECOMMENDED,
+            COVERING,
         ),
     ],
 )
@@ -405,14 +454,27 @@ def test_activities_filters(
     kg: KnowledgeGraph, params: dict[str, str], expected: list[str]
 ) -> None:
     result = kg.run("activities", **params)
-    assert table(result, ACTIVITY_COLUMNS) == [activity_row(s) for s in expected]
+    assert table(result, ACTIVITY_COLUMNS) == [activity_row(s, **params) for s in expected]
+
+
+@pytest.mark.parametrize("query", ["activities", "activities-by-capacity"])
+def test_breathing_is_a_condition_of_the_criterion_not_a_capacity(
+    kg: KnowledgeGraph, query: str
+) -> None:
+    # Sentence 15: exercise "coordinated with adequate breathing structure"; no activity is
+    # said to improve breathing, so it is not offered as a capacity.
+    with pytest.raises(ParameterError) as info:
+        kg.run(query, capacity="breathing")
+    assert info.value.parameter == "capacity"
+    assert "breathing" not in (info.value.accepted or [])
 
 
 @covers("activities-by-capacity")
 @pytest.mark.parametrize(
     ("capacity", "expected"),
     [
-        # Both strength trainings improve strength as bc:StrengthTraining (inferred, see
+        # Both strength trainings improve strength as bc:StrengthTraining (inferred: by
+        # definition for suspension training, by our typing for Body Foundation, see
         # bcr:reading-strength-training); their descriptions are about strength too.
         (
             "strength",
@@ -426,15 +488,16 @@ def test_activities_filters(
         ("flexibility", [("yoga", "claim-yoga-description")]),
         ("biomechanics", [("body-foundation", "claim-body-foundation-description")]),
         ("body-stability", []),
-        ("breathing", []),
     ],
 )
 def test_activities_by_capacity(
     kg: KnowledgeGraph, capacity: str, expected: list[tuple[str, str | None]]
 ) -> None:
     result = kg.run("activities-by-capacity", capacity=capacity)
-    assert table(result, ["activity", "activityLabel", "recommended", "claim", "quote"]) == [
-        (*activity_row(a), BCR[c] if c else None, quote(c) if c else None) for a, c in expected
+    assert table(result, ["activity", "activityLabel", "support", "recommended", "claim",
+                          "quote"]) == [
+        (BCR[a], en(ACTIVITIES[a]), IMPROVES_SUPPORT[(a, capacity)], FALSE,
+         BCR[c] if c else None, quote(c) if c else None) for a, c in expected
     ]
 
 
@@ -442,8 +505,9 @@ def test_activities_by_capacity(
 @pytest.mark.parametrize("goal", GOALS)
 def test_activities_by_goal(kg: KnowledgeGraph, goal: str) -> None:
     result = kg.run("activities-by-goal", goal=goal)
-    assert table(result, ["activity", "activityLabel", "claim", "quote"]) == [
-        (BCR[a], en(ACTIVITIES[a]), BCR["claim-exercise-goals"], quote("claim-exercise-goals"))
+    assert table(result, ["activity", "activityLabel", "support", "claim", "quote"]) == [
+        (BCR[a], en(ACTIVITIES[a]), GENERALIZED, BCR["claim-exercise-goals"],
+         quote("claim-exercise-goals"))
         for a in ALL_ACTIVITIES
     ]
 
@@ -452,69 +516,58 @@ def test_activities_by_goal(kg: KnowledgeGraph, goal: str) -> None:
 @pytest.mark.parametrize(
     ("phase", "how", "claim"),
     [
-        (
-            "chronic-phase",
-            lambda a: "recommended" if a in RECOMMENDED else "allowed",
-            "claim-benefits-exceed-risks",
-        ),
-        ("acute-phase", lambda a: "pain-limited", "claim-pain-limits-exercise-in-acute-phase"),
+        # nothing infers bc:recommendedInPhase: the source recommends no activity for a phase
+        ("chronic-phase", "allowed", "claim-benefits-exceed-risks"),
+        ("acute-phase", "pain-limited", "claim-pain-limits-exercise-in-acute-phase"),
     ],
 )
-def test_activities_by_phase(
-    kg: KnowledgeGraph, phase: str, how: Callable[[str], str], claim: str
-) -> None:
+def test_activities_by_phase(kg: KnowledgeGraph, phase: str, how: str, claim: str) -> None:
     result = kg.run("activities-by-phase", phase=phase)
-    assert table(result, ["activity", "activityLabel", "how", "claim", "quote"]) == [
-        (BCR[a], en(ACTIVITIES[a]), Literal(how(a)), BCR[claim], quote(claim))
+    assert table(result, ["activity", "activityLabel", "how", "support", "claim", "quote"]) == [
+        (BCR[a], en(ACTIVITIES[a]), Literal(how), PHASE_SUPPORT[phase], BCR[claim], quote(claim))
         for a in ALL_ACTIVITIES
     ]
 
 
 @covers("recommended-activities")
-def test_recommended_activities(kg: KnowledgeGraph) -> None:
+def test_recommended_activities_none_meets_the_whole_criterion(kg: KnowledgeGraph) -> None:
     criterion = "claim-selection-criterion"
-    expected = [
-        ("body-foundation", "strength"),
-        ("suspension-training", "strength"),
-        ("yoga", "balance"),
-        ("yoga", "flexibility"),
-        ("yoga", "strength"),
-    ]
+    requirements = [("capacity", c, en(c.replace("-", " "))) for c in TARGETED]
+    requirements.append(("condition", "breathing", en("adequate breathing")))
+    covers_support = {  # the coverage of a capacity is as strong as what the activity improves
+        (a, c): weakest(level, ENTAILED) for (a, c), level in IMPROVES_SUPPORT.items()
+        if c in TARGETED}
     result = kg.run("recommended-activities")
     assert table(
         result,
-        [
-            "activity",
-            "activityLabel",
-            "capacity",
-            "capacityLabel",
-            "claim",
-            "quote",
-            "expert",
-            "expertLabel",
-        ],
+        ["activity", "activityLabel", "recommended", "kind", "requirement", "requirementLabel",
+         "met", "support", "claim", "quote", "expert", "expertLabel"],
     ) == [
         (
             BCR[a],
             en(ACTIVITIES[a]),
-            BCR[c],
-            en(c),
+            FALSE,
+            Literal(kind),
+            BCR[r],
+            label,
+            TRUE if (a, r) in covers_support else FALSE,
+            covers_support.get((a, r)),
             BCR[criterion],
             quote(criterion),
             BCR["sergio-fuertes"],
             en(FUERTES),
         )
-        for a, c in expected
+        for a in ALL_ACTIVITIES
+        for kind, r, label in requirements
     ]
 
 
 @covers("capacities")
 def test_capacities(kg: KnowledgeGraph) -> None:
-    expected = [
+    expected = [  # breathing is a condition of the criterion, not a capacity
         ("balance", "balance", TRUE, "yoga"),
         ("biomechanics", "biomechanics", FALSE, "body-foundation"),
         ("body-stability", "body stability", TRUE, None),
-        ("breathing", "breathing", FALSE, None),  # the claim is about it, does not target it
         ("flexibility", "flexibility", TRUE, "yoga"),
         ("strength", "strength", TRUE, "body-foundation"),
         ("strength", "strength", TRUE, "suspension-training"),
@@ -522,9 +575,10 @@ def test_capacities(kg: KnowledgeGraph) -> None:
     ]
     result = kg.run("capacities")
     assert table(
-        result, ["capacity", "capacityLabel", "targeted", "activity", "activityLabel"]
+        result, ["capacity", "capacityLabel", "targeted", "activity", "activityLabel", "support"]
     ) == [
-        (BCR[c], en(label), targeted, BCR[a] if a else None, en(ACTIVITIES[a]) if a else None)
+        (BCR[c], en(label), targeted, BCR[a] if a else None, en(ACTIVITIES[a]) if a else None,
+         IMPROVES_SUPPORT[(a, c)] if a else None)
         for c, label, targeted, a in expected
     ]
 
@@ -541,6 +595,8 @@ def test_capacities(kg: KnowledgeGraph) -> None:
 def test_supervision_and_assessment(
     kg: KnowledgeGraph, params: dict[str, str], expected: list[str]
 ) -> None:
+    # Both are said of sport in general (sentences 14 and 26) and applied to each activity;
+    # supervision keeps the source's hedge, "even if possible".
     supervision, assessment = "claim-professional-supervision", "claim-case-by-case-assessment"
     result = kg.run("supervision-and-assessment", **params)
     assert table(
@@ -548,10 +604,13 @@ def test_supervision_and_assessment(
         [
             "activity",
             "activityLabel",
-            "requiresSupervision",
+            "support",
+            "supervisionWherePossible",
+            "supervisionSupport",
             "supervisionClaim",
             "supervisionQuote",
             "requiresIndividualAssessment",
+            "assessmentSupport",
             "assessmentClaim",
             "assessmentQuote",
         ],
@@ -559,10 +618,13 @@ def test_supervision_and_assessment(
         (
             BCR[a],
             en(ACTIVITIES[a]),
+            GENERALIZED,
             TRUE,
+            GENERALIZED,
             BCR[supervision],
             quote(supervision),
             TRUE,
+            GENERALIZED,
             BCR[assessment],
             quote(assessment),
         )
@@ -588,15 +650,18 @@ def test_contraindications_by_phase(
         (
             BCR["acute-pain"],
             en("acute pain"),
-            Literal("relative"),
+            Literal("relative"),  # sentence 7: not an absolute contraindication
             BCR["acute-phase"],
             en("acute phase"),
+            STATED,
             Literal(len(ACTIVITIES)),
+            GENERALIZED,  # said of exercise in general, applied to each activity
         )
     ]
     assert table(
         result,
-        ["contraindication", "contraindicationLabel", "kind", "phase", "phaseLabel", "activities"],
+        ["contraindication", "contraindicationLabel", "kind", "phase", "phaseLabel", "support",
+         "activities", "activitiesSupport"],
     ) == (expected if found else [])
 
 
@@ -637,15 +702,18 @@ def test_goals(kg: KnowledgeGraph) -> None:
                     en(label),
                     en(definition),
                     Literal(len(ACTIVITIES)),
+                    GENERALIZED,  # said of exercise in general, applied to each activity
                     BCR[claim],
                     quote(claim),
                     Literal(EXCERPTS[claim][2][0]),
+                    STATED,
                 )
             )
     result = kg.run("goals")
     assert (
         table(
-            result, ["goal", "goalLabel", "definition", "activities", "claim", "quote", "sentence"]
+            result, ["goal", "goalLabel", "definition", "activities", "activitiesSupport",
+                     "claim", "quote", "sentence", "support"]
         )
         == expected
     )
@@ -669,6 +737,9 @@ def test_experts_with_affiliations_inferred_through_the_pain_department(
         BCR["burgos-pain-department"],
         en("Pain Department of the University Hospital of Burgos"),
     )
+    # The professions are stated; every affiliation follows from a stated membership by the
+    # ontology (memberOf is a subproperty of affiliatedWith, memberOf o partOf a chain).
+    levels = (ENTAILED, STATED, ENTAILED)
     result = kg.run("experts")
     assert table(
         result,
@@ -681,6 +752,9 @@ def test_experts_with_affiliations_inferred_through_the_pain_department(
             "organizationLabel",
             "via",
             "viaLabel",
+            "support",
+            "professionSupport",
+            "affiliationSupport",
         ],
     ) == [
         (
@@ -689,14 +763,17 @@ def test_experts_with_affiliations_inferred_through_the_pain_department(
             en("Professional College of Physiotherapists of the Community of Madrid"),
             None,
             None,
+            *levels,
         ),
-        (*fuertes, *department, None, None),
-        (*fuertes, BCR["spanish-society-of-pain"], en("Spanish Society of Pain"), None, None),
+        (*fuertes, *department, None, None, *levels),
+        (*fuertes, BCR["spanish-society-of-pain"], en("Spanish Society of Pain"), None, None,
+         *levels),
         (
             *fuertes,
             BCR["university-hospital-of-burgos"],
             en("University Hospital of Burgos"),
             *department,
+            *levels,
         ),
     ]
 
@@ -749,6 +826,7 @@ def test_claims_by_expert(kg: KnowledgeGraph, expert: str, claims: list[str]) ->
             "evidenceLevel",
             "evidenceLevelLabel",
             "sentence",
+            "support",
         ],
     ) == [
         (
@@ -759,6 +837,7 @@ def test_claims_by_expert(kg: KnowledgeGraph, expert: str, claims: list[str]) ->
             EXPERT_OPINION,
             en("expert opinion"),
             Literal(EXCERPTS[c][2][0]),
+            STATED,  # the attributions are asserted and no reading licenses them (yet)
         )
         for c in claims
     ]
@@ -769,9 +848,11 @@ def test_expert_agreements(kg: KnowledgeGraph) -> None:
     pair = (BCR["nestor-requejo"], en(REQUEJO), BCR["sergio-fuertes"], en(FUERTES))
     result = kg.run("expert-agreements")
     assert table(
-        result, ["expert", "expertLabel", "other", "otherLabel", "claim", "quote", "sentence"]
+        result, ["expert", "expertLabel", "other", "otherLabel", "claim", "quote", "sentence",
+                 "support", "agreementSupport", "claimSupport"]
     ) == [
-        (*pair, BCR[c], quote(c), Literal(EXCERPTS[c][2][0]))
+        # sentence 5: Requejo agrees with Fuertes (stated in that direction)
+        (*pair, BCR[c], quote(c), Literal(EXCERPTS[c][2][0]), STATED, STATED, STATED)
         for c in ("claim-pain-limits-exercise-in-acute-phase", "claim-case-by-case-assessment")
     ]
 
@@ -1151,15 +1232,121 @@ def test_describe_includes_inferences(kg: KnowledgeGraph) -> None:
     graph = kg.run("describe", resource="yoga").graph
     assert graph is not None
     for triple in [
-        (BCR.yoga, RDF.type, BC.RecommendedActivity),
-        (BCR.yoga, BC.recommendedInPhase, BCR["chronic-phase"]),
+        (BCR.yoga, RDF.type, BC.SuggestedActivity),
+        (BCR.yoga, BC.coversTargetCapacity, BCR.balance),
         (BCR.yoga, BC.allowedInPhase, BCR["acute-phase"]),
+        (BCR.yoga, BC.allowedInPhase, BCR["chronic-phase"]),
         (BCR.yoga, BC.painLimitedInPhase, BCR["acute-phase"]),
         (BCR.yoga, BC.supportsGoal, BCR.analgesia),
         (BCR.yoga, BC.requiresSupervision, TRUE),
         (BCR.yoga, BC.justifiedBy, BCR["claim-selection-criterion"]),
     ]:
         assert triple in graph
+    # what the rules no longer conclude: the whole criterion is not met, and nothing is
+    # recommended for a phase
+    assert (BCR.yoga, RDF.type, BC.RecommendedActivity) not in graph
+    assert not list(graph.triples((BCR.yoga, BC.recommendedInPhase, None)))
+
+
+def test_describe_gives_the_support_levels_of_the_support_graph(kg: KnowledgeGraph) -> None:
+    graph = kg.run("describe", resource="yoga").graph
+    assert graph is not None
+
+    def level(p: URIRef, o: Node) -> Node | None:
+        found = {graph.value(st, BC.supportLevel) for st in graph.subjects(RDF.subject, BCR.yoga)
+                 if (st, RDF.predicate, p) in graph and (st, RDF.object, o) in graph}
+        assert len(found) <= 1
+        return found.pop() if found else None
+
+    assert level(BC.allowedInPhase, BCR["chronic-phase"]) == EDITORIAL
+    assert level(BC.supportsGoal, BCR.analgesia) == GENERALIZED
+    assert level(BC.painLimitedInPhase, BCR["acute-phase"]) == GENERALIZED
+    # the default levels are not listed: stated (asserted), entailed (inferred)
+    assert level(BC.improves, BCR.balance) is None
+    assert level(BC.coversTargetCapacity, BCR.balance) is None
+    # every level the support graph gives a statement about yoga comes along
+    listed = {(st_p, st_o, lvl) for st in kg.support_graph.subjects(RDF.subject, BCR.yoga)
+              for st_p, st_o, lvl in [(kg.support_graph.value(st, RDF.predicate),
+                                       kg.support_graph.value(st, RDF.object),
+                                       kg.support_graph.value(st, BC.supportLevel))]}
+    assert listed and all(level(p, o) == lvl for p, o, lvl in listed)  # type: ignore[arg-type]
+
+
+# -- support columns against the Python API ---------------------------------------------------
+
+#: (query, parameters, support column, the row's statement): each support column of each
+#: row is the level kg.support gives that statement (a second computation of the same
+#: definition, through the support graph's SPARQL of sparql/support_query.py).
+Row = dict[str, Any]
+SUPPORT_COLUMNS: list[tuple[str, dict[str, str], str, Callable[[Row, KnowledgeGraph], Any]]] = [
+    *[("activities-by-capacity", {"capacity": c}, "support",
+       lambda r, kg, c=c: [(r["activity"], BC.improves, kg.resolve(c))])
+      for c in ("strength", "balance", "flexibility", "biomechanics")],
+    *[("activities-by-phase", {"phase": p}, "support",
+       lambda r, kg, p=p: [(r["activity"], BC.allowedInPhase, kg.resolve(p))])
+      for p in ("acute-phase", "chronic-phase")],
+    ("activities-by-goal", {"goal": "analgesia"}, "support",
+     lambda r, kg: [(r["activity"], BC.supportsGoal, BCR.analgesia)]),
+    ("capacities", {}, "support", lambda r, kg: [(r["activity"], BC.improves, r["capacity"])]
+     if r["activity"] else []),
+    ("recommended-activities", {}, "support", lambda r, kg: [(
+        r["activity"], BC.coversTargetCapacity if str(r["kind"]) == "capacity"
+        else BC.meetsCondition, r["requirement"])] if r["met"].toPython() else []),
+    ("supervision-and-assessment", {}, "supervisionSupport",
+     lambda r, kg: [(r["activity"], BC.requiresSupervision, r["supervisionWherePossible"])]),
+    ("supervision-and-assessment", {}, "assessmentSupport", lambda r, kg: [
+        (r["activity"], BC.requiresIndividualAssessment, r["requiresIndividualAssessment"])]),
+    ("supervision-and-assessment", {}, "support", lambda r, kg: [
+        (r["activity"], BC.requiresSupervision, r["supervisionWherePossible"]),
+        (r["activity"], BC.requiresIndividualAssessment, r["requiresIndividualAssessment"])]),
+    ("contraindications-by-phase", {}, "support", lambda r, kg: [
+        (r["contraindication"], RDF.type, BC.RelativeContraindication),
+        (r["contraindication"], BC.appliesInPhase, r["phase"])]),
+    ("contraindications-by-phase", {}, "activitiesSupport", lambda r, kg: [
+        (a, BC.hasContraindication, r["contraindication"])
+        for a in kg.graph.subjects(BC.hasContraindication, r["contraindication"])]),
+    ("goals", {}, "activitiesSupport", lambda r, kg: [
+        (a, BC.supportsGoal, r["goal"]) for a in kg.graph.subjects(BC.supportsGoal, r["goal"])]),
+    ("goals", {}, "support", lambda r, kg: [(r["claim"], BC.about, r["goal"])]),
+    *[("claims-by-expert", {"expert": e}, "support",
+       lambda r, kg, e=e: [(r["claim"], BC.statedBy, kg.resolve(e))])
+      for e in ("nestor-requejo", "sergio-fuertes")],
+    ("expert-agreements", {}, "agreementSupport",
+     lambda r, kg: [(r["expert"], BC.agreesWith, r["other"])]),
+    ("expert-agreements", {}, "claimSupport", lambda r, kg: [
+        (r["claim"], BC.statedBy, r["expert"]), (r["claim"], BC.statedBy, r["other"])]),
+    ("experts", {}, "professionSupport",
+     lambda r, kg: [(r["expert"], BC.hasProfession, r["profession"])]),
+    ("experts", {}, "affiliationSupport",
+     lambda r, kg: [(r["expert"], BC.affiliatedWith, r["organization"])]),
+    ("experts", {}, "support", lambda r, kg: [
+        (r["expert"], BC.hasProfession, r["profession"]),
+        (r["expert"], BC.affiliatedWith, r["organization"])]),
+    *[("activities", params, "support", lambda r, kg, params=params: [
+        (r["activity"], RDF.type, BC.Activity),
+        *[(r["activity"], p, kg.resolve(params[k])) for k, p in (
+            ("capacity", BC.improves), ("phase", BC.allowedInPhase), ("goal", BC.supportsGoal))
+          if k in params]])
+      for params in ({}, {"capacity": "balance", "phase": "chronic-phase"},
+                     {"capacity": "strength", "phase": "acute-phase", "goal": "analgesia"})],
+]
+
+
+@pytest.mark.parametrize(("name", "params", "column", "statements"), SUPPORT_COLUMNS,
+                         ids=[f"{n}-{c}-{p}" for n, p, c, _ in SUPPORT_COLUMNS])
+def test_support_columns_agree_with_the_python_api(
+    kg: KnowledgeGraph, name: str, params: dict[str, str], column: str,
+    statements: Callable[[Row, KnowledgeGraph], Any],
+) -> None:
+    rows = kg.run(name, **params).rows
+    assert rows
+    checked = 0
+    for row in rows:
+        found = [kg.support(*statement) for statement in statements(row, kg)]
+        assert None not in found  # the graph holds every statement a row shows
+        assert row[column] == (max(found).iri if found else None), row
+        checked += bool(found)
+    assert checked
 
 
 # -- the files themselves --------------------------------------------------------------------

@@ -86,7 +86,7 @@ def test_the_graphs_named_replace_from_and_from_named(graph: KnowledgeGraph) -> 
 
 
 def test_every_query_form(graph: KnowledgeGraph, kg: KnowledgeGraph) -> None:
-    ask = "ASK { bcr:yoga a bc:RecommendedActivity }"
+    ask = "ASK { bcr:yoga a bc:SuggestedActivity }"
     assert graph.query_dataset(ask, default_graphs=[ASSERTED]).boolean is False
     assert graph.query_dataset(ask, default_graphs=[INFERRED]).boolean is True
     asserted = set(kg.asserted.triples((BCR.yoga, None, None)))
@@ -99,7 +99,7 @@ def test_every_query_form(graph: KnowledgeGraph, kg: KnowledgeGraph) -> None:
         found = graph.query_dataset(form, default_graphs=[ASSERTED]).graph
         assert found is not None and set(found) == asserted, form
     # the pattern matches in the inferred graph alone: nothing to describe in the asserted
-    pattern = "DESCRIBE ?a WHERE { ?a a bc:RecommendedActivity ; rdfs:label 'yoga'@es }"
+    pattern = "DESCRIBE ?a WHERE { ?a a bc:SuggestedActivity ; rdfs:label 'yoga'@es }"
     assert len(graph.query_dataset(pattern, default_graphs=[ASSERTED]).graph or ()) == 0
     found = graph.query_dataset(pattern, default_graphs=[ASSERTED, INFERRED]).graph
     assert found is not None and set(found) == asserted | inferred
@@ -109,9 +109,9 @@ def test_every_query_form(graph: KnowledgeGraph, kg: KnowledgeGraph) -> None:
 
 def test_values_are_bound_as_with_query(graph: KnowledgeGraph) -> None:
     sparql = "SELECT ?a WHERE { ?a a ?kind } ORDER BY ?a"
-    recommended = column(graph, sparql, "a", default_graphs=[INFERRED], kind=BC.RecommendedActivity)
-    assert str(BCR.yoga) in recommended
-    assert column(graph, sparql, "a", default_graphs=[ASSERTED], kind=BC.RecommendedActivity) == []
+    suggested = column(graph, sparql, "a", default_graphs=[INFERRED], kind=BC.SuggestedActivity)
+    assert str(BCR.yoga) in suggested
+    assert column(graph, sparql, "a", default_graphs=[ASSERTED], kind=BC.SuggestedActivity) == []
 
 
 def test_one_iri_as_text_names_one_graph(graph: KnowledgeGraph) -> None:

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Literal
 
 from backcare_kg import KnowledgeGraph
-from backcare_kg.vocab import BCR
+from backcare_kg.vocab import BC, BCR
 
 PHASELESS = """\
 @prefix bc: <https://w3id.org/backcare-kg/ontology#> .
@@ -36,7 +36,9 @@ def test_a_contraindication_without_a_phase_gets_no_phase(extra: Path, engine: s
                      "contraindicationLabel": Literal("a contraindication in no phase",
                                                       lang="en"),
                      "kind": Literal("absolute"), "phase": None, "phaseLabel": None,
-                     "activities": Literal(0)}]
+                     # the user's file says it (its kind), and no activity has it
+                     "support": BC.Stated, "activities": Literal(0),
+                     "activitiesSupport": None}]
     # Asked for a phase, it is left out; the bundled one (acute pain) stays.
     asked = kg.run("contraindications-by-phase", phase="acute-phase").rows
     assert [r["contraindication"] for r in asked] == [BCR["acute-pain"]]

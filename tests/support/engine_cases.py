@@ -52,14 +52,13 @@ PARAMETERS: list[tuple[str, dict[str, Any]]] = [
     ("activities", {"capacity": "flexibility"}),
     ("activities", {"capacity": "biomechanics"}),
     ("activities", {"capacity": "body-stability"}),
-    ("activities", {"capacity": "breathing"}),
     ("activities", {"phase": "acute-phase"}),
     ("activities", {"phase": "chronic-phase"}),
     ("activities", {"goal": "analgesia"}),
     ("activities", {"capacity": "strength", "phase": "acute-phase",
                     "goal": "kinesiophobia-reduction"}),
     *[("activities-by-capacity", {"capacity": c}) for c in
-      ("strength", "balance", "flexibility", "biomechanics", "body-stability", "breathing")],
+      ("strength", "balance", "flexibility", "biomechanics", "body-stability")],
     *[("activities-by-goal", {"goal": g}) for g in
       ("analgesia", "kinesiophobia-reduction", "mood-improvement",
        "neuromuscular-readaptation")],
@@ -73,6 +72,7 @@ PARAMETERS: list[tuple[str, dict[str, Any]]] = [
     ("claims-by-expert", {"expert": "nestor-requejo"}),
     ("claims-by-expert", {"expert": "Sergio Fuertes"}),
     ("claims-by-expert", {"expert": "Rekejo"}),
+    ("describe", {"resource": "body-foundation"}),  # with statements of every level
     *[("provenance", {"subject": s}) for s in
       ("yoga", "suspension-training", "body-foundation", "healing-swimming", "strength",
        "educational-water-activities", "chronic-phase", "acute-pain", "nestor-requejo",

@@ -6,7 +6,8 @@ path                               what
 ``/resource/{slug}``               a resource: its page, or its description in RDF
 ``/ontology``, ``/ontology/0.1.0``  the ontology (terms ``/ontology#Activity``): its
                                    documentation, or the ontology document in RDF
-``/graph/asserted``, ``…/inferred`` a named graph: a summary page, or the whole graph
+``/graph/asserted``, ``…/inferred`` a named graph (also ``…/support``, the support levels):
+                                   a summary page, or the whole graph
 ``/.well-known/void``              the VoID/DCAT description (Turtle unless asked)
 ``/context.jsonld``                the JSON-LD context of the JSON-LD documents
 =================================  =====================================================
@@ -36,7 +37,7 @@ from starlette.routing import BaseRoute, Route
 from backcare_kg.server.negotiation import best_media_type, preferred_language
 from backcare_kg.server.state import state_of
 from backcare_kg.web import pages as html_pages
-from backcare_kg.web.dataset import graph_iri
+from backcare_kg.web.dataset import NAMED_GRAPHS, graph_iri
 from backcare_kg.web.documents import (
     BY_EXTENSION,
     HTML,
@@ -213,7 +214,7 @@ def graph_endpoint(request: Request) -> Response:
     kg = state_of(request).kg
     which, extension = split_extension(request.path_params["name"])
     if graph_iri(which) is None:
-        return not_found(request, "the named graphs are asserted and inferred")
+        return not_found(request, f"the named graphs are {', '.join(NAMED_GRAPHS)}")
     return _serve(request, extension, f"/graph/{which}",
                   lambda links, lang: html_pages.graph_page(kg, which, links, lang),
                   lambda syntax, links: graph_document(kg, which, syntax, links),
