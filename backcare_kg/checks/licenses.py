@@ -187,9 +187,12 @@ def check_licenses(
             )
     covered = licenses.covered()
     exempt = provenance_nodes(data)
-    for s, p, o in sorted(data, key=_key):
-        if not is_ours(s) or s in exempt or is_documentation(p) or (s, p, o) in covered:
-            continue
+    unlicensed = [
+        (s, p, o)
+        for s, p, o in data
+        if is_ours(s) and s not in exempt and not is_documentation(p) and (s, p, o) not in covered
+    ]
+    for s, p, o in sorted(unlicensed, key=_key):
         yield Finding(s, _unlicensed((s, p, o) in theirs), p, o, statement=True)
 
 

@@ -47,6 +47,8 @@ from backcare_kg.vocab import BC
 Triple = tuple[Node, Node, Node]
 _PARTS = (RDF.subject, RDF.predicate, RDF.object)
 _PART_NAMES = ("rdf:subject", "rdf:predicate", "rdf:object")
+_LEVEL, _TYPE, _STATEMENT = BC.supportLevel, RDF.type, RDF.Statement
+_READ = (*_PARTS, _LEVEL)
 
 
 def editorial_of(asserted: Graph) -> set[Triple]:
@@ -68,42 +70,60 @@ def check_support(
     support: Graph,
     name: Callable[[Node], str],
     editorial: Collection[Triple] = (),
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """Where ``support`` disagrees with ``asserted`` and ``inferred`` (see the module).
 
     ``editorial`` are the asserted statements the data marks as editorial
-    (:func:`editorial_of`). ``name`` gives a node's short name for the messages.
+    (:func:`editorial_of`). ``name`` gives a node's short name for the messages. The
+    findings come sorted by the statement they are about.
     """
+    described: defaultdict[Node, defaultdict[Node, list[Node]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for predicate in _READ:  # by predicate: the support graph is large for large data
+        for node, value in support.subject_objects(predicate):
+            described[node][predicate].append(value)
+    for node in support.subjects(_TYPE, _STATEMENT):  # typed, and perhaps nothing else
+        described.setdefault(node, defaultdict(list))
+    findings: list[Finding] = []
     levels: defaultdict[Triple, list[Node]] = defaultdict(list)
-    nodes = set(support.subjects(RDF.type, RDF.Statement))
-    nodes |= {s for p in (*_PARTS, BC.supportLevel) for s in support.subjects(p, None)}
-    for node in sorted(nodes, key=lambda n: n.n3()):
-        parts = [list(support.objects(node, p)) for p in _PARTS]
+    for node, found in described.items():
+        parts = [found[part] for part in _PARTS]
         if any(len(part) != 1 for part in parts):
             counts = ", ".join(
                 f"{len(part)} {what}" for what, part in zip(_PART_NAMES, parts, strict=True)
             )
-            anchor = parts[0][0] if parts[0] else node
-            yield Finding(
-                anchor,
-                "the support graph holds an rdf:Statement that does not name exactly one "
-                f"statement ({counts})",
+            findings.append(
+                Finding(
+                    parts[0][0] if parts[0] else node,
+                    "the support graph holds an rdf:Statement that does not name exactly one "
+                    f"statement ({counts})",
+                )
             )
             continue
         s, p, o = (part[0] for part in parts)
-        levels[(s, p, o)].extend(support.objects(node, BC.supportLevel))
-    for statement in sorted(levels, key=lambda t: tuple(n.n3() for n in t)):
-        yield from _check_levels(statement, levels[statement], asserted, inferred, name)
-    for s, p, o in sorted(editorial, key=lambda t: tuple(n.n3() for n in t)):
+        levels[(s, p, o)].extend(found[_LEVEL])
+    for statement, values in levels.items():
+        findings.extend(_check_levels(statement, values, asserted, inferred, name))
+    for s, p, o in editorial:
         if (s, p, o) in asserted and (s, p, o) not in levels:
-            yield Finding(
-                s,
-                "the data marks this statement editorial (an editorial reading licenses it, "
-                "no claim does), but the support graph gives it no level: it reads as stated",
-                p,
-                o,
-                statement=True,
+            findings.append(
+                Finding(
+                    s,
+                    "the data marks this statement editorial (an editorial reading licenses "
+                    "it, no claim does), but the support graph gives it no level: it reads as "
+                    "stated",
+                    p,
+                    o,
+                    statement=True,
+                )
             )
+    return sorted(findings, key=_order)
+
+
+def _order(finding: Finding) -> tuple[str, ...]:
+    parts = (finding.node, finding.predicate, finding.value)
+    return (*(n.n3() if n is not None else "" for n in parts), finding.message)
 
 
 def _check_levels(

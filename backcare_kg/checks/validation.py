@@ -222,8 +222,9 @@ def _check_inference(
     try:
         inferred, support = infer(data, rules, reasoner=reasoner)
     except DataError as exc:  # e.g. rules that are not stratified
-        where = bundle.rel(Path(exc.path) if exc.path else bundle.root / "ontology" / "rules")
-        return [Problem(where, exc.line or 1, f"inference failed: {_bare_message(exc)}")]
+        message = _bare_message(exc)
+        where = Path(exc.path) if exc.path else bundle.root / "ontology" / "rules"
+        return [Problem(bundle.rel(where), exc.line or 1, f"inference failed: {message}")]
     findings = check_support(data, inferred, support, bundle.name, editorial_of(data))
     return bundle.place(findings)
 
