@@ -3,8 +3,9 @@
 Each claim's and editorial reading's quote, its Web Annotation selectors and its sentences
 are compared with the text of the source document (offsets are 0-based Unicode code points,
 end exclusive). Wrong offsets are reported with where the quote really is. The checks know
-nothing of files and lines: :func:`check_quotes` yields a :class:`Finding` about a node, and
-the caller places it in the file that states that node.
+nothing of files and lines: :func:`check_quotes` yields a
+:class:`~backcare_kg.checks.findings.Finding` about a node, and the caller places it in the
+file that states that node.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, Namespace
 from rdflib.term import Node
 
+from backcare_kg.checks.findings import Finding, instances
 from backcare_kg.vocab import BC, BCR, OA, SCHEMA
 
 DCTERMS = Namespace("http://purl.org/dc/terms/")
@@ -28,19 +29,6 @@ _DEFAULT_SOURCE_TEXT = Path("data") / "sources" / "article.txt"
 _QUOTE_WIDTH = 50
 
 
-class Finding(NamedTuple):
-    """One disagreement with the source text, about ``node``.
-
-    ``predicate`` and ``value``, when given, name the triple at fault, so the caller can
-    place the finding in the file that states that triple.
-    """
-
-    node: Node
-    message: str
-    predicate: Node | None = None
-    value: Node | None = None
-
-
 def check_quotes(data: Graph, root: Path, name: Callable[[Node], str]) -> Iterator[Finding]:
     """What in ``data`` disagrees with the source texts under ``root``.
 
@@ -49,7 +37,7 @@ def check_quotes(data: Graph, root: Path, name: Callable[[Node], str]) -> Iterat
     the messages.
     """
     texts = dict(_source_texts(root, data))
-    for document in _instances(data, BC.SourceDocument):
+    for document in instances(data, BC.SourceDocument):
         count = _int(data.value(document, BC.characterCount))
         if document in texts and count is not None and count != len(texts[document]):
             yield Finding(
@@ -58,13 +46,13 @@ def check_quotes(data: Graph, root: Path, name: Callable[[Node], str]) -> Iterat
                 f"text has {len(texts[document])} characters",
             )
     spans: dict[Node, tuple[int, int]] = {}
-    for sentence in sorted(_instances(data, BC.Sentence), key=str):
+    for sentence in sorted(instances(data, BC.Sentence), key=str):
         span, finding = _check_sentence(data, sentence, texts)
         if span is not None:
             spans[sentence] = span
         if finding is not None:
             yield finding
-    excerpts = _instances(data, BC.SourceExcerpt) | set(data.subjects(BC.quote, None))
+    excerpts = instances(data, BC.SourceExcerpt) | set(data.subjects(BC.quote, None))
     for excerpt in sorted(excerpts, key=str):
         yield from _check_excerpt(data, excerpt, texts, spans, name)
 
@@ -90,7 +78,7 @@ class _Excerpt:
 
 def _source_texts(root: Path, data: Graph) -> Iterator[tuple[Node, str]]:
     """Each source document with a readable text: its schema:contentUrl, under the root."""
-    for document in _instances(data, BC.SourceDocument):
+    for document in instances(data, BC.SourceDocument):
         url = data.value(document, SCHEMA.contentUrl)
         relative = Path(str(url)) if url is not None else None
         if relative is None and document == SOURCE_ARTICLE:
@@ -292,12 +280,6 @@ def _check_sentences_hold(
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def _instances(graph: Graph, cls: URIRef) -> set[Node]:
-    """Instances of ``cls`` or of its subclasses (rdfs:subClassOf in ``graph``)."""
-    classes = set(graph.transitive_subjects(RDFS.subClassOf, cls))
-    return {s for c in classes for s in graph.subjects(RDF.type, c)}
 
 
 def _find_all(text: str, part: str) -> list[int]:

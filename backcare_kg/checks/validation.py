@@ -1,15 +1,21 @@
-"""Check the bundled files: syntax, SHACL shapes, and every quote against the source text.
+"""Check the bundled files: syntax, shapes, quotes, licenses, rules and support levels.
 
 :func:`validate_bundle` returns one line per problem, ``"<file>:<line>: <message>"``, the
 file relative to the bundle root and the line where the offending resource first appears
-in it, so an editor can jump there. Three families of checks:
+in it, so an editor can jump there. The families of checks:
 
 1. syntax: every Turtle file of ``ontology/`` and ``data/`` (each parsed alone, so every
    broken file is reported) and every SPARQL file of ``ontology/rules/`` and ``queries/``;
+   each rule's header too (its claim and its ``#+ kind:``,
+   :func:`~backcare_kg.reasoning.rules.load_rule`);
 2. SHACL: the asserted graph (ontology and data, no inference) against
    ``ontology/shapes.ttl``;
 3. quotes: each claim's and editorial reading's quote, its Web Annotation selectors and its
-   sentences against the source text, character for character (see :mod:`.source_check`).
+   sentences against the source text, character for character (:mod:`.quotes`);
+4. licenses: each asserted statement about a resource of ours rests on a claim or an
+   editorial reading (:mod:`.licenses`);
+5. support levels: the reasoner runs on the asserted graph and the rules, and its support
+   graph must give every statement one level (:mod:`.support`).
 
 This module runs the checks and places each problem at its file and line.
 """
@@ -30,8 +36,14 @@ from rdflib.namespace import NamespaceManager
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from backcare_kg.checks.findings import Finding
+from backcare_kg.checks.licenses import check_licenses
 from backcare_kg.checks.quotes import check_quotes, shorten
+from backcare_kg.checks.support import check_asserted_levels, check_support, editorial_of
 from backcare_kg.errors import DataError
+from backcare_kg.reasoning.materialize import infer
+from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
+from backcare_kg.reasoning.rules import Rule, load_rule
 from backcare_kg.storage import files
 from backcare_kg.storage.loading import parse_file
 from backcare_kg.vocab import PREFIXES
@@ -56,19 +68,27 @@ class Problem(NamedTuple):
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def validate_bundle(extra: Sequence[Path] = (), *, root: Path | None = None) -> list[str]:
+def validate_bundle(
+    extra: Sequence[Path] = (), *, root: Path | None = None, reasoner: str = DEFAULT_REASONER
+) -> list[str]:
     """Problems with the bundle under ``root`` (default: the bundled files), one a line.
 
     Each problem reads ``"<file>:<line>: <message>"``, the file relative to ``root``. The
-    RDF files in ``extra`` join the asserted graph and are checked with it. An empty list
-    means every file parses, the asserted graph conforms to the shapes and every quote
-    matches the source text.
+    RDF files in ``extra`` join the asserted graph and are checked with it (a user's own
+    statements need licenses only about resources of ours, under ``bcr:``). ``reasoner``
+    names the OWL 2 RL engine whose support levels are checked. An empty list means every
+    file parses, every rule has its header, the asserted graph conforms to the shapes,
+    every quote matches the source text, every statement about a resource of ours is
+    licensed, and the support graph gives every statement one level.
     """
     base = (root if root is not None else files.bundled_root()).resolve()
-    return [str(p) for p in _unique(check_bundle(base, [Path(p) for p in extra]))]
+    found = check_bundle(base, [Path(p) for p in extra], reasoner=reasoner)
+    return [str(p) for p in _unique(found)]
 
 
-def check_bundle(root: Path, extra: Sequence[Path] = ()) -> list[Problem]:
+def check_bundle(
+    root: Path, extra: Sequence[Path] = (), *, reasoner: str = DEFAULT_REASONER
+) -> list[Problem]:
     """The problems of the bundle under ``root`` as :class:`Problem` records."""
     bundle = _Bundle(root)
     problems: list[Problem] = []
@@ -88,6 +108,7 @@ def check_bundle(root: Path, extra: Sequence[Path] = ()) -> list[Problem]:
         problem = check_sparql(path, bundle.rel(path))
         if problem is not None:
             problems.append(problem)
+    rules = _rules(bundle, _rule_files(root), problems)
     problems = _sorted(problems)
     if broken:  # a partial graph would only add noise: fix the syntax first
         return problems
@@ -97,10 +118,12 @@ def check_bundle(root: Path, extra: Sequence[Path] = ()) -> list[Problem]:
         data += graph
     if isinstance(shapes, Graph):
         problems.extend(_sorted(_check_shapes(bundle, data, shapes)))
-    findings = check_quotes(data, bundle.root, bundle.name)
-    problems.extend(
-        _sorted(bundle.problem(f.node, f.message, f.predicate, f.value) for f in findings)
-    )
+    problems.extend(bundle.place(check_quotes(data, bundle.root, bundle.name)))
+    theirs = _theirs(graphs, extra)
+    problems.extend(bundle.place(check_licenses(data, bundle.name, theirs)))
+    problems.extend(bundle.place(check_asserted_levels(data)))
+    if rules is not None:
+        problems.extend(_check_inference(bundle, data, rules, reasoner))
     return problems
 
 
@@ -152,10 +175,58 @@ def _asserted_files(root: Path) -> list[Path]:
     return onto + sorted((root / "data").rglob("*.ttl"))
 
 
+def _rule_files(root: Path) -> list[Path]:
+    return sorted((root / "ontology" / "rules").glob("*.rq"))
+
+
 def _sparql_files(root: Path) -> list[Path]:
-    return sorted((root / "ontology" / "rules").glob("*.rq")) + sorted(
-        (root / "queries").glob("*.rq")
-    )
+    return _rule_files(root) + sorted((root / "queries").glob("*.rq"))
+
+
+def _theirs(graphs: dict[Path, Graph], extra: Sequence[Path]) -> set[tuple[Node, Node, Node]]:
+    """The statements only the user's own files (``extra``) make."""
+    mine = [g for path, g in graphs.items() if path not in extra]
+    return {t for path in extra for t in graphs.get(path, ()) if not any(t in g for g in mine)}
+
+
+# -- rules and inference ----------------------------------------------------------------
+
+
+def _rules(bundle: _Bundle, paths: Sequence[Path], problems: list[Problem]) -> list[Rule] | None:
+    """The rules at ``paths``, or None if one does not load (its problem added).
+
+    A rule whose SPARQL does not parse is already reported by :func:`check_sparql`; the
+    others are loaded as the reasoner loads them, which checks their headers (the claim,
+    the kind) and their form (a CONSTRUCT minting no blank node).
+    """
+    rules: list[Rule] | None = []
+    for path in paths:
+        if check_sparql(path, bundle.rel(path)) is not None:
+            rules = None
+            continue
+        try:
+            rule = load_rule(path)
+        except DataError as exc:
+            problems.append(Problem(bundle.rel(path), exc.line or 1, _bare_message(exc)))
+            rules = None
+            continue
+        if rules is not None:
+            rules.append(rule)
+    return rules
+
+
+def _check_inference(
+    bundle: _Bundle, data: Graph, rules: Sequence[Rule], reasoner: str
+) -> list[Problem]:
+    """Run the reasoner on ``data`` and ``rules``; what is wrong with its support levels."""
+    try:
+        inferred, support = infer(data, rules, reasoner=reasoner)
+    except DataError as exc:  # e.g. rules that are not stratified
+        message = _bare_message(exc)
+        where = Path(exc.path) if exc.path else bundle.root / "ontology" / "rules"
+        return [Problem(bundle.rel(where), exc.line or 1, f"inference failed: {message}")]
+    findings = check_support(data, inferred, support, bundle.name, editorial_of(data))
+    return bundle.place(findings)
 
 
 @dataclass
@@ -247,6 +318,20 @@ class _Bundle:
             seen.add(anchor)
         return chosen, anchor, via
 
+    def place(self, findings: Iterable[Finding]) -> list[Problem]:
+        """Each finding as a problem at its file and line, sorted."""
+        return _sorted(
+            self.problem(
+                f.node,
+                f.message,
+                f.predicate,
+                f.value,
+                show_predicate=f.statement,
+                show_value=f.statement,
+            )
+            for f in findings
+        )
+
     def problem(
         self,
         node: Node,
@@ -255,20 +340,28 @@ class _Bundle:
         value: Node | None = None,
         *,
         show_predicate: bool = False,
+        show_value: bool = False,
     ) -> Problem:
         """A problem about ``node``, placed at its first line in the file that states it.
 
         The message starts with the node's name (a blank node's: its named ancestor and the
-        property path down to it), then ``predicate``'s when ``show_predicate``.
+        property path down to it), then ``predicate``'s when ``show_predicate``, then
+        ``value``'s when ``show_value``.
         """
         path, anchor, via = self.locate(node, predicate, value)
         label = self.name(anchor)
         label += "".join("/" + self.name(p) for p in via)
         if show_predicate and predicate is not None:
             label += f" {self.name(predicate)}"
+        if show_value and value is not None:
+            label += f" {self.name(value)}"
         if path is None:
             return Problem(self.rel(self.root / "data"), 1, f"{label}: {message}")
-        line = self.line_of(path, anchor) if isinstance(anchor, URIRef) else 1
+        line = 1
+        if isinstance(anchor, URIRef):
+            line = self.line_of(path, anchor)
+        elif not via and isinstance(value, URIRef):  # a blank node at the top of the file
+            line = self.line_of(path, value)
         return Problem(self.rel(path), line, f"{label}: {message}")
 
     def line_of(self, path: Path, iri: URIRef) -> int:

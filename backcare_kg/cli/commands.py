@@ -157,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     _output_options(p)
 
     add("validate", cmd_validate,
-        "check every bundled file: syntax, SHACL shapes, quotes and selectors")
+        "check every bundled file: syntax, rule headers, SHACL shapes, quotes and selectors, "
+        "a license for every statement about a resource of ours, one support level for "
+        "every statement")
 
     from backcare_kg.cli.explain import add_explain
     from backcare_kg.cli.push import add_push
@@ -401,8 +403,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     count = (len(files.asserted_files()) + len(files.rule_files()) + len(files.query_files())
              + int(files.shapes_file().is_file()) + len(args.extra))
-    sys.stdout.write(f"OK: {count} files valid (syntax, SHACL shapes, quotes and selectors "
-                     "against the source)\n")
+    sys.stdout.write(f"OK: {count} files valid (syntax, rule headers, SHACL shapes, quotes "
+                     "and selectors against the source, licenses, support levels)\n")
     return EXIT_OK
 
 

@@ -1,20 +1,20 @@
 """validate_bundle: the real bundle is clean, and each kind of breakage in a copy of it is
 reported exactly once, at the right file and line.
 
-Each broken bundle is a copy of ontology/, data/ and queries/ in ``tmp_path`` with one edit.
-Expected lines are found in the copied file itself (the line that starts the offending
-subject's description), so the tests follow the data as it grows.
+Each broken bundle is a copy of ontology/, data/ and queries/ in ``tmp_path`` with one edit
+(:mod:`support.bundles`). Expected lines are found in the copied file itself (the line
+that starts the offending subject's description), so the tests follow the data as it grows.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
+from support.bundles import UNLICENSED, block, copy_bundle, edit, edit_block, line_of
 
 from backcare_kg.checks.validation import validate_bundle
 from backcare_kg.storage import files
@@ -25,50 +25,7 @@ PROBLEM = re.compile(r"^[^\s:]+(?::[^\s:]+)*:\d+: \S.*$")
 @pytest.fixture()
 def bundle(tmp_path: Path) -> Path:
     """A private copy of the bundle to break."""
-    root = files.bundled_root()
-    for name in ("ontology", "data", "queries"):
-        shutil.copytree(root / name, tmp_path / name)
-    return tmp_path
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Replace ``old`` by ``new`` in ``path``; ``old`` must occur exactly ``count`` times."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == count, f"{old!r} occurs {text.count(old)} times in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def block(path: Path, subject: str) -> tuple[int, str]:
-    """The line where ``subject``'s description starts in ``path``, and the description."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
-    start = next(
-        i for i, line in enumerate(lines) if line == subject or line.startswith(subject + " ")
-    )
-    end = next(
-        (i for i in range(start, len(lines)) if lines[i].rstrip().endswith(" .")), len(lines) - 1
-    )
-    return start + 1, "\n".join(lines[start : end + 1])
-
-
-def edit_block(path: Path, subject: str, pattern: str, replacement: str) -> int:
-    """Apply a regex substitution (exactly one match) inside ``subject``'s description.
-
-    Returns the line where the description starts.
-    """
-    line, description = block(path, subject)
-    changed, n = re.subn(pattern, replacement, description)
-    assert n == 1, f"{pattern!r} matches {n} times in {subject}'s description"
-    edit(path, description, changed)
-    return line
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(
-        i
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if needle in line
-    )
+    return copy_bundle(tmp_path)
 
 
 def _span(source_text: str, text: str) -> str:
@@ -223,7 +180,8 @@ def test_hand_asserted_recommended_activity(bundle: Path) -> None:
     assert check(bundle) == [
         "data/hand.ttl:4: bcr:yoga rdf:type: bc:RecommendedActivity is inferred only "
         "(rule recommended-activity.rq): do not assert it by hand "
-        "(value: bc:RecommendedActivity)"
+        "(value: bc:RecommendedActivity)",
+        f"data/hand.ttl:4: bcr:yoga rdf:type bc:RecommendedActivity: {UNLICENSED}",
     ]
 
 
@@ -232,10 +190,12 @@ def test_hand_asserted_recommended_activity_in_place(bundle: Path) -> None:
     line = edit_block(
         entities, "bcr:yoga", r"a bc:Activity ;", "a bc:Activity , bc:RecommendedActivity ;"
     )
-    problems = check(bundle)
-    assert len(problems) == 1 and problems[0].startswith(
-        f"data/entities.ttl:{line}: bcr:yoga rdf:type: "
-    )
+    assert check(bundle) == [
+        f"data/entities.ttl:{line}: bcr:yoga rdf:type: bc:RecommendedActivity is inferred only "
+        "(rule recommended-activity.rq): do not assert it by hand "
+        "(value: bc:RecommendedActivity)",
+        f"data/entities.ttl:{line}: bcr:yoga rdf:type bc:RecommendedActivity: {UNLICENSED}",
+    ]
 
 
 def test_extra_file_joins_the_checks(tmp_path: Path) -> None:
@@ -246,8 +206,12 @@ def test_extra_file_joins_the_checks(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     problems = validate_bundle([extra])
-    assert len(problems) == 4, problems
+    # four labels the shapes ask for, and a license: bcr:rowing is in our namespace
+    assert len(problems) == 5, problems
     assert all(p.startswith(f"{extra}:2: bcr:rowing ") for p in problems)
+    assert problems[-1].startswith(
+        f"{extra}:2: bcr:rowing rdf:type bc:Activity: a statement of yours"
+    )
 
 
 def test_bad_selector_offsets_are_reported_on_the_claim(bundle: Path) -> None:
@@ -270,7 +234,8 @@ def test_boolean_flags_must_be_booleans(bundle: Path) -> None:
     )
     assert check(bundle) == [
         f"data/entities.ttl:{line}: bcr:yoga bc:requiresSupervision: bc:requiresSupervision "
-        'must be one xsd:boolean (true or false) (value: "yes")'
+        'must be one xsd:boolean (true or false) (value: "yes")',
+        f'data/entities.ttl:{line}: bcr:yoga bc:requiresSupervision "yes": {UNLICENSED}',
     ]
 
 
