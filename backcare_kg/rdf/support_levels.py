@@ -14,7 +14,7 @@ as its strongest proof. The reasoner computes them
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, URIRef
@@ -90,7 +90,7 @@ def statement_node(s: Node, p: Node, o: Node) -> BNode:
 
 
 def support_triples(
-    levels: dict[int, Iterable[tuple[Node, Node, Node]]],
+    levels: Mapping[int, Iterable[tuple[Node, Node, Node]]],
 ) -> Iterator[tuple[Node, Node, Node]]:
     """The support graph's triples: an ``rdf:Statement`` per (level, statement) given."""
     for level, statements in sorted(levels.items()):
@@ -104,7 +104,7 @@ def support_triples(
             yield node, BC.supportLevel, iri
 
 
-def support_graph(levels: dict[int, Iterable[tuple[Node, Node, Node]]]) -> Graph:
+def support_graph(levels: Mapping[int, Iterable[tuple[Node, Node, Node]]]) -> Graph:
     """The support graph as an rdflib Graph (see :func:`support_triples`)."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():

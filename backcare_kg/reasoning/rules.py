@@ -126,7 +126,7 @@ def _pattern(query: Query) -> RulePattern | None:
     if group is None:
         return None
     template = tuple(tuple(t) for t in algebra.get("template") or ())
-    return RulePattern(group.where, template, group.absent)  # type: ignore[arg-type]
+    return RulePattern(group.where, template, group.absent)
 
 
 def _group(node: Any) -> RuleGroup | None:

@@ -9,7 +9,7 @@ alike.
 
 from __future__ import annotations
 
-from rdflib.term import Node
+from rdflib.term import Literal, Node, URIRef
 
 from backcare_kg.rdf.support_levels import SupportLevel
 from backcare_kg.sparql.engines import QueryEngine
@@ -26,6 +26,11 @@ SELECT ?level ?asserted ?inferred WHERE {{
 }}"""
 
 
+def _true(value: object) -> bool:
+    """A boolean of the answer (Virtuoso gives EXISTS as 1 or 0)."""
+    return isinstance(value, Literal) and bool(value.toPython())
+
+
 def support_level(engine: QueryEngine, s: Node, p: Node, o: Node) -> SupportLevel | None:
     """The support level of ``(s, p, o)`` in the graphs of ``engine``; None if neither
     the asserted nor the inferred graph holds it."""
@@ -33,11 +38,11 @@ def support_level(engine: QueryEngine, s: Node, p: Node, o: Node) -> SupportLeve
     if not rows:
         return None
     row = rows[0]
-    asserted, inferred = (bool(row.get(k) is not None and row[k].toPython()) for k in
-                          ("asserted", "inferred"))
+    asserted, inferred = (_true(row.get(k)) for k in ("asserted", "inferred"))
     if not (asserted or inferred):
         return None
-    levels = [SupportLevel.of(r["level"]) for r in rows if r.get("level") is not None]
+    levels = [SupportLevel.of(level) for r in rows
+              if isinstance(level := r.get("level"), URIRef)]
     if levels:
         return min(levels)
     return SupportLevel.of("stated" if asserted else "entailed")

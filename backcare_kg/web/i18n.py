@@ -162,7 +162,6 @@ _EN: dict[str, str] = {
     "source_about subject": "about its subject",
     "source_reading": "our reading of one of its terms",
     "source_licenses": "licenses it",
-    "support": "Support",
     "support_hint": "How strongly the source supports it: stated (the source says it), "
                     "entailed (follows by the ontology and strict rules), generalized (needs "
                     "something said of exercise in general, applied to each activity) or "
@@ -351,7 +350,6 @@ _ES: dict[str, str] = {
     "source_about subject": "trata de su sujeto",
     "source_reading": "nuestra lectura de uno de sus términos",
     "source_licenses": "la respalda",
-    "support": "Respaldo",
     "support_hint": "Cuánto la respalda la fuente: afirmado (la fuente lo dice), derivado "
                     "(se sigue por la ontología y reglas estrictas), generalizado (necesita "
                     "algo dicho del ejercicio en general, aplicado a cada actividad) o "
