@@ -5,6 +5,7 @@ pages."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -20,6 +21,8 @@ from backcare_kg import KnowledgeGraph
 from backcare_kg.explain import OWL_RL_SPEC, Excerpt, Explanation, Location, Proof, RuleRef, Span
 from backcare_kg.explain.json_format import schema, to_json
 from backcare_kg.explain.prov_format import to_graph
+from backcare_kg.rdf.support_levels import SupportLevel
+from backcare_kg.server.routes.explain import explanation_page
 from backcare_kg.vocab import BC, BCR
 from backcare_kg.web import pages as html_pages
 from backcare_kg.web.explain_views import explanation_view, marked
@@ -543,3 +546,17 @@ def test_a_statement_is_shown_once_per_proof(kg: KnowledgeGraph) -> None:
     assert first.repeat_of is None and len(first.sources) == 1
     assert second.repeat_of == "proof-1-2" and second.sources == ()
     assert view.proofs[0].rules == ("twice",) and view.proofs[0].depth == 2
+
+
+def test_the_page_says_when_the_recorded_level_is_not_the_proofs(kg: KnowledgeGraph) -> None:
+    explanation = kg.explain("yoga", "allowedInPhase", "chronic-phase")
+    links = Links.server()
+    assert "support-mismatch" not in explanation_page(kg, explanation, links)
+    wrong = replace(explanation, support=SupportLevel.of("entailed"))
+    view = explanation_view(wrong, Presenter(labels_of(kg), links, "en"))
+    assert (view.consistent, view.support and view.support.name) == (False, "entailed")
+    page = check_page(explanation_page(kg, wrong, links))
+    assert (
+        "The level the graph records differs from its strongest proof's (editorial): its "
+        "support graph does not match its proofs." in page.text
+    )
