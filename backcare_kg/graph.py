@@ -19,6 +19,7 @@ from rdflib.term import Node
 from backcare_kg.backends import Backend
 from backcare_kg.backends.memory import MemoryBackend
 from backcare_kg.rdf.support_levels import SupportLevel
+from backcare_kg.reasoning.editorial import editorial_support
 from backcare_kg.reasoning.materialize import infer
 from backcare_kg.reasoning.reasoner_registry import DEFAULT_REASONER
 from backcare_kg.reasoning.reasoners import get as get_reasoner
@@ -107,8 +108,9 @@ class KnowledgeGraph:
         get_reasoner(reasoner)  # an unknown name fails before any work
         inputs = files.asserted_files() + [Path(p) for p in extra]
         asserted = load_files(inputs)
-        if not inference:
-            return cls._over(MemoryBackend(asserted, engine=engine, files=inputs))
+        if not inference:  # the support graph then lists the editorial asserted statements
+            return cls._over(MemoryBackend(asserted, support=editorial_support(asserted),
+                                           engine=engine, files=inputs))
         rule_paths = files.rule_files()
         store = ClosureCache(Path(cache_dir) if cache_dir is not None else None)
         key = store.closure_key(inputs, rule_paths, reasoner)
@@ -232,7 +234,8 @@ class KnowledgeGraph:
     def support_graph(self) -> Graph:
         """The support named graph: an ``rdf:Statement`` with its ``bc:supportLevel`` for
         every statement whose level is not its graph's default (asserted: stated; inferred:
-        entailed); empty when loaded with ``inference=False``. See :meth:`support`."""
+        entailed); loaded with ``inference=False``, the asserted statements only readings of
+        ours license (editorial). See :meth:`support`."""
         return self.graph.graph(SUPPORT_GRAPH)
 
     @property

@@ -9,9 +9,11 @@ statement, a user's own data included, is stated.
 
 from __future__ import annotations
 
+from rdflib import Graph
 from rdflib.namespace import RDF
 
-from backcare_kg.reasoning.triples import Terms, TripleSet
+from backcare_kg.rdf.support_levels import EDITORIAL, support_graph
+from backcare_kg.reasoning.triples import RdflibTerms, Terms, TripleSet
 from backcare_kg.vocab import BC
 
 #: The classes whose ``bc:licenses`` make a statement stated (a claim of the source).
@@ -57,3 +59,16 @@ def editorial_statements(asserted: TripleSet, terms: Terms) -> TripleSet:
     return found
 
 
+
+
+def editorial_support(asserted: Graph) -> Graph:
+    """The support graph of ``asserted`` alone, without inference: its editorial statements.
+
+    With inference, :func:`~backcare_kg.reasoning.materialize.infer` computes the support
+    graph (an editorial statement the ontology also entails is entailed there); without,
+    an asserted statement is stated unless only readings of ours license it.
+    """
+    terms = RdflibTerms()
+    tid = terms.id
+    base = TripleSet.of(terms.type, ((tid(s), tid(p), tid(o)) for s, p, o in asserted))
+    return support_graph({EDITORIAL: list(terms.triples(editorial_statements(base, terms)))})
