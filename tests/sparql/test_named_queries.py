@@ -1248,28 +1248,33 @@ def test_describe_includes_inferences(kg: KnowledgeGraph) -> None:
     assert not list(graph.triples((BCR.yoga, BC.recommendedInPhase, None)))
 
 
-def test_describe_gives_the_support_levels_of_the_support_graph(kg: KnowledgeGraph) -> None:
-    graph = kg.run("describe", resource="yoga").graph
-    assert graph is not None
+@covers("statements")
+@pytest.mark.parametrize("resource", ["yoga", "suspension-training", "body-foundation",
+                                      "claim-selection-criterion", "bc:Activity"])
+def test_statements_give_every_statement_its_level(kg: KnowledgeGraph, resource: str) -> None:
+    iri = kg.resolve(resource)
+    result = kg.run("statements", resource=resource)
+    rows = table(result, ["predicate", "object", "inferred", "support"])
+    # every statement about it, in the asserted or the inferred graph
+    expected = {(p, o, FALSE) for _, p, o in kg.asserted.triples((iri, None, None))} | {
+        (p, o, TRUE) for _, p, o in kg.inferred.triples((iri, None, None))}
+    assert {row[:3] for row in rows} == expected and len(rows) == len(expected)
+    # each with the level the library gives it
+    for p, o, _, level in rows:
+        assert level == kg.support(iri, p, o).iri, (p, o)  # type: ignore[union-attr]
 
-    def level(p: URIRef, o: Node) -> Node | None:
-        found = {graph.value(st, BC.supportLevel) for st in graph.subjects(RDF.subject, BCR.yoga)
-                 if (st, RDF.predicate, p) in graph and (st, RDF.object, o) in graph}
-        assert len(found) <= 1
-        return found.pop() if found else None
 
-    assert level(BC.allowedInPhase, BCR["chronic-phase"]) == EDITORIAL
-    assert level(BC.supportsGoal, BCR.analgesia) == GENERALIZED
-    assert level(BC.painLimitedInPhase, BCR["acute-phase"]) == GENERALIZED
-    # the default levels are not listed: stated (asserted), entailed (inferred)
-    assert level(BC.improves, BCR.balance) is None
-    assert level(BC.coversTargetCapacity, BCR.balance) is None
-    # every level the support graph gives a statement about yoga comes along
-    listed = {(st_p, st_o, lvl) for st in kg.support_graph.subjects(RDF.subject, BCR.yoga)
-              for st_p, st_o, lvl in [(kg.support_graph.value(st, RDF.predicate),
-                                       kg.support_graph.value(st, RDF.object),
-                                       kg.support_graph.value(st, BC.supportLevel))]}
-    assert listed and all(level(p, o) == lvl for p, o, lvl in listed)  # type: ignore[arg-type]
+def test_statements_of_the_flagship_levels(kg: KnowledgeGraph) -> None:
+    def level(resource: str, p: URIRef, o: Node) -> Node | None:
+        rows = kg.run("statements", resource=resource).rows  # about the resource
+        [found] = [r["support"] for r in rows if (r["predicate"], r["object"]) == (p, o)]
+        return found
+
+    assert level("yoga", BC.improves, BCR.balance) == STATED  # sentence 24
+    assert level("yoga", BC.allowedInPhase, BCR["chronic-phase"]) == EDITORIAL  # sentence 7
+    assert level("yoga", BC.supportsGoal, BCR.analgesia) == GENERALIZED  # sentence 8
+    assert level("suspension-training", BC.improves, BCR.strength) == ENTAILED  # definition
+    assert level("body-foundation", BC.improves, BCR.strength) == EDITORIAL  # our typing
 
 
 # -- support columns against the Python API ---------------------------------------------------
@@ -1354,7 +1359,8 @@ def test_support_columns_agree_with_the_python_api(
 QUERY_FILES = files.query_files()
 QUERY_NAMES = [p.stem for p in QUERY_FILES]
 #: IRI parameters that take any resource, so declare no class.
-ANY_RESOURCE = {("describe", "resource"), ("labels", "resource"), ("provenance", "subject")}
+ANY_RESOURCE = {("describe", "resource"), ("labels", "resource"), ("provenance", "subject"),
+                ("statements", "resource")}
 
 
 def test_every_query_file_is_tested() -> None:
