@@ -70,7 +70,7 @@ class Materialized:
         n = 0
         for level, triples in sorted(self.support.items()):
             level_iri = f"<{LEVEL_IRIS[level]}> .\n"
-            for s, p, o in triples:  # a set of ids in parse order: the same labels each run
+            for s, p, o in sorted(triples):  # by ids: the same labels from every reasoner
                 n += 1
                 node = f"_:support{n}"
                 add(f"{node}{kind}{node}{subject}{nt(s)} .\n{node}{predicate}{nt(p)} .\n"
