@@ -10,6 +10,7 @@ rounds only look at the delta.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,13 @@ def constructed(graph: Graph, rule: Rule) -> set[tuple[object, ...]]:
     }
 
 
+@functools.cache
+def licenses() -> frozenset[tuple[object, ...]]:
+    """The triples of data/licenses.ttl (its blank nodes labelled as in any load of it)."""
+    [path] = [path for path in files.asserted_files() if path.name == "licenses.ttl"]
+    return frozenset(load_files([path]))
+
+
 def bundled() -> Graph:
     return load_files(files.asserted_files())
 
@@ -95,7 +103,11 @@ def test_semi_naive_gives_the_naive_fixpoint(make: object, rules: list[Rule]) ->
     assert set(semi.inferred) == set(naive.inferred)
     assert levels(semi) == levels(naive)
     assert semi.rounds == naive.rounds
-    assert len(semi.inferred) > len(graph) // 4
+    # Not a vacuous equality: the closure is a sizeable part of what the rules and OWL read
+    # (the graph without data/licenses.ttl, whose reified statements only say which claim or
+    # reading licenses a statement), and some statements are graded below their default.
+    assert len(semi.inferred) > len(set(graph) - licenses()) // 4
+    assert any(semi.support.values())
 
 
 def test_semi_naive_gives_the_naive_fixpoint_with_owlrl(rules: list[Rule]) -> None:
