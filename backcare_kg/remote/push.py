@@ -74,19 +74,19 @@ class PushReport:
     batches: int = 0
     bytes_sent: int = 0
     seconds: float = 0.0
-    switched: bool = False  # both graphs replaced in one update request
+    switched: bool = False  # every graph replaced in one update request
 
     @property
     def total(self) -> int:
-        """Triples sent, over both graphs."""
+        """Triples sent, over all the graphs."""
         return sum(self.triples.values())
 
     def __str__(self) -> str:
-        counts = " and ".join(f"{n:,} {str(g).rsplit('/', 1)[-1]}"
-                              for g, n in self.triples.items())
+        parts = [f"{n:,} {str(g).rsplit('/', 1)[-1]}" for g, n in self.triples.items()]
+        counts = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
         how = ("the Graph Store Protocol" if self.method == "graph-store"
                else "SPARQL Update")
-        switch = ("then switched both graphs in one update" if self.switched
+        switch = (f"then switched the {len(parts)} graphs in one update" if self.switched
                   else "each graph replaced in one request")
         return (f"pushed {counts} triples ({self.total:,}) to {self.endpoint} by {how}: "
                 f"{self.batches} request{'s' if self.batches != 1 else ''}, "
