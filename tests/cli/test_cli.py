@@ -21,7 +21,7 @@ from backcare_kg import KnowledgeGraph, ParameterError, __version__
 from backcare_kg.cli.display import Labeller, compact
 from backcare_kg.storage.atomic import write_atomically
 from backcare_kg.storage.export import FORMAT_NAMES, serialize
-from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "backcare-kg"
 YOGA = str(BCR["yoga"])
@@ -30,6 +30,10 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 # Results independent of the bundled data: VALUES makes the rows.
 VALUES_QUERY = 'SELECT ?s ?label WHERE { VALUES (?s ?label) { (bcr:yoga "yoga") } }'
 COUNT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+ACTIVITY_COLUMNS = [
+    "activity", "activityLabel", "support", "improvesSupport", "phaseSupport", "goalSupport",
+    "suggested", "coveredCapacities", "targetCapacities", "recommended",
+]
 
 
 # -- the program ------------------------------------------------------------------------
@@ -68,12 +72,17 @@ def test_query_count_on_the_asserted_graph(kg_asserted: KnowledgeGraph, where: s
     if where == "after":
         args = ["query", "--no-inference", COUNT_QUERY]
     run = cli(*args)
-    assert (run.code, run.lines, run.err) == (0, ["n", str(len(kg_asserted.asserted))], "")
+    # The default graph is the union of the named graphs: without inference, the asserted
+    # graph and the support graph (an rdf:Statement for each of the 66 asserted statements
+    # that only readings of ours license in data/licenses.ttl, 5 triples each).
+    expected = len(set(kg_asserted.asserted) | set(kg_asserted.support_graph))
+    assert len(kg_asserted.support_graph) == 5 * 66
+    assert (run.code, run.lines, run.err) == (0, ["n", str(expected)], "")
 
 
-def test_query_with_inference_counts_both_graphs(kg: KnowledgeGraph) -> None:
+def test_query_with_inference_counts_every_graph(kg: KnowledgeGraph) -> None:
     run = cli("query", COUNT_QUERY)
-    expected = len(set(kg.asserted) | set(kg.inferred))
+    expected = len(set(kg.asserted) | set(kg.inferred) | set(kg.support_graph))
     assert (run.code, run.lines) == (0, ["n", str(expected)])
 
 
@@ -322,14 +331,24 @@ def test_run_bad_input(args: list[str], needles: list[str]) -> None:
 def test_activities_flagship_lists_yoga() -> None:
     run = cli("activities", "--improves", "balance", "--phase", "chronic")
     assert run.code == 0
-    assert columns(run.lines[0]) == ["activity", "activityLabel", "recommended"]
-    assert [columns(line) for line in run.lines[1:]] == [["bcr:yoga", "yoga", "true"]]
+    assert columns(run.lines[0]) == ACTIVITY_COLUMNS
+    # yoga improves balance (stated), is allowed in the chronic phase (editorial: generalized
+    # from sentence 7, resting on our reading of the chronic phase), may be interesting
+    # (sentence 16) and covers 3 of the 4 capacities of the criterion (sentence 15), so it is
+    # not recommended; goalSupport is empty (no goal was asked for)
+    assert [columns(line) for line in run.lines[1:]] == [
+        ["bcr:yoga", "yoga", "bc:Editorial", "bc:Stated", "bc:Editorial", "true", "3", "4",
+         "false"]
+    ]
 
 
 def test_activities_csv_lists_yoga() -> None:
     run = cli("activities", "--improves", "balance", "--phase", "chronic", "--format", "csv")
     assert run.code == 0
-    assert run.out == f"activity,activityLabel,recommended\r\n{YOGA},yoga,true\r\n"
+    assert run.out == (
+        ",".join(ACTIVITY_COLUMNS) + "\r\n"
+        f"{YOGA},yoga,{BC.Editorial},{BC.Stated},{BC.Editorial},,true,3,4,false\r\n"
+    )
 
 
 def test_activities_in_a_terminal_shows_a_table_and_the_why_hint() -> None:
@@ -457,7 +476,7 @@ def test_serialize_rejects_unknown_format_and_graph(kg_asserted: KnowledgeGraph)
     assert set(FORMAT_NAMES) <= set(bad_format.value.accepted)
     with pytest.raises(ParameterError) as bad_graph:
         serialize(kg_asserted, "turtle", "everything")
-    assert bad_graph.value.accepted == ["asserted", "inferred", "all"]
+    assert bad_graph.value.accepted == ["asserted", "inferred", "support", "all"]
 
 
 def test_write_atomically_leaves_no_temporary_file(tmp_path: Path) -> None:
