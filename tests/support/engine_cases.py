@@ -80,7 +80,7 @@ PARAMETERS: list[tuple[str, dict[str, Any]]] = [
     ("activities-by-phase", {"phase": "chronic-phase"}),
     ("activities-by-phase", {"phase": "acute-phase"}),
     ("supervision-and-assessment", {"activity": "yoga"}),
-    ("supervision-and-assessment", {"activity": "natación terapéutica"}),
+    ("supervision-and-assessment", {"activity": "natación sanitaria"}),
     ("contraindications-by-phase", {"phase": "acute-phase"}),
     ("contraindications-by-phase", {"phase": "fase aguda"}),
     ("contraindications-by-phase", {"phase": "chronic-phase"}),
