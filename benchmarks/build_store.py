@@ -22,7 +22,8 @@ generator alone is not enough to judge a change:
   conclude.
 
 Prints a Markdown table on stdout (progress on stderr): per shape, the median, min and max
-wall time of the builds of each installation, the candidate's median as a ratio of the
+wall time of the builds of each installation, the median CPU time (user and system, of the
+build process: steadier on a busy machine), the candidate's medians as ratios of the
 baseline's, and the triples of the store each wrote. Wall time of a 1M build moves by a few
 percent from run to run on a shared machine: compare ratios from the same run only.
 """
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -87,20 +89,28 @@ def write(directory: Path, shape: str, triples: int, seed: int) -> Path:
     return path
 
 
-def build(executable: str, data: Path, store: Path, cache: Path) -> tuple[float, int]:
-    """Wall time of one build, and the triples of the store it wrote (every graph)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(executable: str, data: Path, store: Path, cache: Path) -> tuple[float, float, int]:
+    """Wall time and CPU time (user + system: steadier on a busy machine) of one build, and
+    the triples of the store it wrote (every graph)."""
     shutil.rmtree(store, ignore_errors=True)
     env = {"BACKCARE_KG_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin"}
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run([executable, "build", "--store", str(store), "--with", str(data)],
                           env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     if done.returncode != 0:
         sys.exit(f"{executable} build exited {done.returncode}:\n{done.stderr[-2000:]}")
     metadata = json.loads((store / "backcare-kg-store.json").read_text(encoding="utf-8"))
     triples = metadata["asserted"] + metadata["inferred"] + metadata.get("support", 0)
     shutil.rmtree(store, ignore_errors=True)
-    return elapsed, triples
+    return elapsed, cpu, triples
 
 
 def main() -> int:
@@ -134,27 +144,34 @@ def main() -> int:
             print(f"generating {shape} ({args.triples} triples)", file=sys.stderr)
             data = write(data_dir, shape, args.triples, args.seed)
             times: dict[str, list[float]] = {name: [] for name in installs}
+            cpus: dict[str, list[float]] = {name: [] for name in installs}
             sizes: dict[str, int] = {}
             for run in range(args.repeat):
                 for name, exe in installs.items():
-                    elapsed, triples = build(exe, data, work / "store", work / f"cache-{name}")
+                    elapsed, cpu, triples = build(exe, data, work / "store",
+                                                  work / f"cache-{name}")
                     times[name].append(elapsed)
+                    cpus[name].append(cpu)
                     sizes[name] = triples
-                    print(f"{shape} run {run + 1}: {name} {elapsed:.1f} s", file=sys.stderr)
-            base, cand = (statistics.median(times[n]) for n in installs)
-            rows.append((shape, times, sizes, cand / base))
+                    print(f"{shape} run {run + 1}: {name} {elapsed:.1f} s ({cpu:.1f} s CPU)",
+                          file=sys.stderr)
+            rows.append((shape, times, cpus, sizes))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("| shape | install | median s | min s | max s | store triples | ratio |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
-    for shape, times, sizes, ratio in rows:
+    print("| shape | install | median s | min s | max s | ratio | median CPU s | CPU ratio "
+          "| store triples |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for shape, times, cpus, sizes in rows:
+        wall = {n: statistics.median(times[n]) for n in installs}
+        cpu = {n: statistics.median(cpus[n]) for n in installs}
         for name in installs:
             t = times[name]
-            shown = f"{ratio:.3f}x" if name == "candidate" else ""
-            print(f"| {shape} | {name} | {statistics.median(t):.1f} | {min(t):.1f} | "
-                  f"{max(t):.1f} | {sizes[name]:,} | {shown} |")
+            ratio = (f"{wall[name] / wall['baseline']:.3f}x",
+                     f"{cpu[name] / cpu['baseline']:.3f}x") if name == "candidate" else ("", "")
+            print(f"| {shape} | {name} | {wall[name]:.1f} | {min(t):.1f} | {max(t):.1f} | "
+                  f"{ratio[0]} | {cpu[name]:.1f} | {ratio[1]} | {sizes[name]:,} |")
     print(f"\n{args.triples:,} triples of user data per shape, {args.repeat} builds per "
-          "installation, alternated; ratio = candidate median / baseline median.")
+          "installation, alternated; ratios = candidate median / baseline median.")
     return 0
 
 
