@@ -227,14 +227,18 @@ def support_levels(kg: KnowledgeGraph, iri: URIRef) -> dict[Triple, SupportLevel
     rows = kg.query(query_text("support"), subject=iri).rows
     found: dict[Triple, SupportLevel] = {}
     for row in rows:
-        s, p, o, level = row["s"], row["p"], row["o"], row["level"]
-        if s is None or p is None or o is None or not isinstance(level, URIRef):
-            continue
-        try:
-            found[(s, p, o)] = SupportLevel.of(level)
-        except ValueError:  # not one of the four levels: the data is not ours to grade
-            continue
+        s, p, o, level = row["s"], row["p"], row["o"], level_of(row["level"])
+        if s is not None and p is not None and o is not None and level is not None:
+            found[(s, p, o)] = level
     return found
+
+
+def level_of(value: Node | None) -> SupportLevel | None:
+    """The support level an answer names (``bc:Stated``...); None for anything else."""
+    try:
+        return SupportLevel.of(value) if isinstance(value, URIRef) else None
+    except ValueError:  # not one of the four levels
+        return None
 
 
 def _described(kg: KnowledgeGraph, query: str, iri: URIRef) -> Graph:

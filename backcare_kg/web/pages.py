@@ -32,7 +32,7 @@ from backcare_kg.web.dataset import (
     void_graph,
 )
 from backcare_kg.web.dataset import graph_iri as named_graph
-from backcare_kg.web.describe import describe
+from backcare_kg.web.describe import describe, level_of
 from backcare_kg.web.diagram import neighbourhood_svg
 from backcare_kg.web.documents import BY_EXTENSION, SYNTAXES, write
 from backcare_kg.web.i18n import texts
@@ -172,19 +172,12 @@ def _flagship(kg: KnowledgeGraph, present: Presenter, links: Links) -> list[Answ
             shown = present.iri(activity)
             why = links.explanation(activity, BC.allowedInPhase, phase)
             found.append(Answer(
-                activity=shown, support=_level(row["support"]),
-                improves=_level(row["improvesSupport"]), phase=_level(row["phaseSupport"]),
+                activity=shown, support=level_of(row["support"]),
+                improves=level_of(row["improvesSupport"]), phase=level_of(row["phaseSupport"]),
                 suggested=_true(row["suggested"]), covered=_count(row["coveredCapacities"]),
                 targets=_count(row["targetCapacities"]), recommended=_true(row["recommended"]),
                 why=why or f"{shown.href}#provenance"))
     return found
-
-
-def _level(value: Node | None) -> SupportLevel | None:
-    try:
-        return SupportLevel.of(value) if isinstance(value, URIRef) else None
-    except ValueError:
-        return None
 
 
 def _true(value: Node | None) -> bool:

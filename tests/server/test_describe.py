@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from support.vocabulary import CORE_CLASSES, CORE_PROPERTIES
 
 from backcare_kg import KnowledgeGraph
+from backcare_kg.rdf.support_levels import LEVEL_IRIS, LEVEL_NAMES
 from backcare_kg.vocab import (
     ASSERTED_GRAPH,
     BC,
@@ -29,6 +30,7 @@ from backcare_kg.web.dataset import DATASET, dataset_info, void_graph
 from backcare_kg.web.describe import describe, highlight, resource_iris
 from backcare_kg.web.diagram import neighbourhood_svg
 from backcare_kg.web.documents import BY_EXTENSION, write
+from backcare_kg.web.i18n import texts
 from backcare_kg.web.labels import Labels, curie
 from backcare_kg.web.links import Links
 from backcare_kg.web.ontology_doc import document
@@ -475,3 +477,14 @@ def test_static_pages_link_relatively(kg: KnowledgeGraph) -> None:
     assert 'href="resource/yoga.html"' in pages["index.html"]
     assert "<form" not in pages["index.html"]  # no endpoint in a static site
     assert 'href="../resource/yoga.ttl"' in pages["resource/yoga.html"]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_pages_name_the_levels_as_the_ontology_does(kg: KnowledgeGraph, lang: str) -> None:
+    """The badges' words (web/i18n.py) are the levels' labels in the ontology, not others."""
+    words = texts(lang)
+    for rank, iri in LEVEL_IRIS.items():
+        labels = {str(v) for v in kg.graph.objects(iri, SKOS.prefLabel)
+                  if isinstance(v, Literal) and v.language == lang}
+        assert labels == {words[f"level_{LEVEL_NAMES[rank]}"]}
+        assert words[f"level_{LEVEL_NAMES[rank]}_hint"].endswith(".")  # what it means

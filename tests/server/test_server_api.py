@@ -58,7 +58,7 @@ def _activities(body: str) -> list[str]:
 def test_the_list_has_every_query_with_its_parameters(listing: dict[str, Any],
                                                       server: LiveServer) -> None:
     queries = KnowledgeGraph.bundled_queries()
-    assert len(queries) == 17
+    assert len(queries) == 18
     assert [q["name"] for q in listing["queries"]] == list(queries)
     for item in listing["queries"]:
         query = queries[item["name"]]
@@ -111,7 +111,7 @@ def test_a_browser_gets_the_list_as_a_page(http: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = response.text
-    assert page.count('<details class="named-query"') == 17
+    assert page.count('<details class="named-query"') == 18
     assert '<form class="query-form" action="' in page
     assert 'name="capacity"' in page and '<option value="chronic-phase">' in page
     assert "not medical advice" in page
