@@ -194,7 +194,7 @@ def test_ontology_page_documents_every_term(client: httpx.Client) -> None:
         assert str(escape(term.labels["en"])) in text
         assert str(escape(term.labels["es"])) in text
         assert str(escape(term.definitions["en"])) in text, name
-    assert len(ids & {t.name for t in doc.all_terms()}) == 81
+    assert len(ids & {t.name for t in doc.all_terms()}) == 82  # with bc:ruleKind
     # the support levels, named individuals, each with its anchor (the badges link there)
     for name, label, rank in (("Stated", "stated", 1), ("Entailed", "entailed", 2),
                               ("Generalized", "generalized", 3),
