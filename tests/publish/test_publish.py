@@ -82,13 +82,13 @@ def test_every_file_of_the_layout(site: Path, kg: KnowledgeGraph,
                 "ontology/.htaccess", "w3id-htaccess.txt", "README.txt", ".nojekyll", MANIFEST}
     for path in documents(kg):
         expected |= {f"{path}.{extension}" for extension in VARIANTS}
-    # the quad dumps of the graphs the exporter writes (not yet the support graph)
-    expected |= {f"graph/{which}.{ext}" for which in ("asserted", "inferred")
+    # the quad dumps of the graphs the exporter writes (export --graph), the support graph too
+    expected |= {f"graph/{which}.{ext}" for which in ("asserted", "inferred", "support")
                  for ext in ("nq", "trig")}
     assert files_of(site) == expected
     report = built[1]
     assert report.total_files == len(expected) and not report.replaced
-    assert report.files == {"pages": 122, "descriptions": 468, "dumps": 16, "support": 2,
+    assert report.files == {"pages": 122, "descriptions": 468, "dumps": 18, "support": 2,
                             "configuration": 6}
     assert report.total_bytes == sum((site / name).stat().st_size for name in expected)
     manifest = read_manifest(site)
