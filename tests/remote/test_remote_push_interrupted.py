@@ -22,7 +22,7 @@ from support.remote_stores import RunningStore
 
 from backcare_kg import KnowledgeGraph, Result
 from backcare_kg.remote.push import STAGING
-from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, BCR, INFERRED_GRAPH, SUPPORT_GRAPH
 
 pytestmark = pytest.mark.store
 
@@ -138,8 +138,9 @@ def test_a_killed_push_leaves_the_previous_graph(
     process, log = started
     flagship = kg.activities(improves="balance", phase="chronic")
     assert BCR["yoga"] in flagship.values("activity")
-    before = {g: count(store, str(g)) for g in (ASSERTED_GRAPH, INFERRED_GRAPH)}
-    assert before == {ASSERTED_GRAPH: len(kg.asserted), INFERRED_GRAPH: len(kg.inferred)}
+    before = {g: count(store, str(g)) for g in (ASSERTED_GRAPH, INFERRED_GRAPH, SUPPORT_GRAPH)}
+    assert before == {ASSERTED_GRAPH: len(kg.asserted), INFERRED_GRAPH: len(kg.inferred),
+                      SUPPORT_GRAPH: len(kg.support_graph)}
 
     staged = wait_for_staging(store, process, log)
     process.send_signal(signal.SIGKILL)
@@ -162,7 +163,7 @@ def test_a_killed_push_leaves_the_previous_graph(
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert "Traceback" not in done.stderr.decode(errors="replace")
     assert done.stdout.decode().startswith("pushed ")
-    assert store.graphs() - store.system_graphs == {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+    assert store.graphs() - store.system_graphs == {str(g) for g in before}
     assert {g: count(store, str(g)) for g in before} == before
     again = KnowledgeGraph.connect(store.query_url, retries=0)
     assert activities(again.activities(improves="balance", phase="chronic")) \

@@ -39,12 +39,12 @@ from support.remote_stores import RunningStore
 from backcare_kg import KnowledgeGraph, LoginRefused, ParameterError, QueryError, Result
 from backcare_kg.errors import QueryRefused
 from backcare_kg.remote.push import STAGING, PushReport
-from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH
+from backcare_kg.vocab import ASSERTED_GRAPH, BC, BCR, INFERRED_GRAPH, SUPPORT_GRAPH
 
 pytestmark = pytest.mark.store
 
 STORES = ["oxigraph", "virtuoso"]
-OUR_GRAPHS = {str(ASSERTED_GRAPH), str(INFERRED_GRAPH)}
+OUR_GRAPHS = {str(ASSERTED_GRAPH), str(INFERRED_GRAPH), str(SUPPORT_GRAPH)}
 STAGING_GRAPHS = {str(g) for g in STAGING.values()}
 YOGA = BCR["yoga"]
 BLANK = "_:blank"  # what every blank node in a row is compared as
@@ -99,7 +99,7 @@ class Target:
         return KnowledgeGraph.connect(self.store.query_url, retries=0)
 
     def our_graphs_only(self) -> None:
-        """The store holds our two graphs and nothing else (no staging graph)."""
+        """The store holds our three graphs and nothing else (no staging graph)."""
         assert self.store.graphs() - self.store.system_graphs == OUR_GRAPHS
 
 
@@ -351,7 +351,8 @@ def test_push_by_graph_store_protocol_then_switch(target: Target, kg: KnowledgeG
     report = target.push(kg, batch_size=500)
     assert report.method == "graph-store"
     assert report.switched
-    assert report.triples == {ASSERTED_GRAPH: len(kg.asserted), INFERRED_GRAPH: len(kg.inferred)}
+    assert report.triples == {ASSERTED_GRAPH: len(kg.asserted), INFERRED_GRAPH: len(kg.inferred),
+                              SUPPORT_GRAPH: len(kg.support_graph)}
     assert report.batches > 2  # the asserted graph took several batches
     _sees_the_flagship_answer(target, kg)
     target.our_graphs_only()
@@ -363,7 +364,7 @@ def test_push_by_sparql_update_only(target: Target, kg: KnowledgeGraph) -> None:
                      batch_size=500)
     assert report.method == "update"
     assert report.switched
-    assert report.total == len(kg)
+    assert report.total == len(kg) + len(kg.support_graph)  # len(kg): the support graph aside
     _sees_the_flagship_answer(target, kg)
     target.our_graphs_only()
 
@@ -372,7 +373,7 @@ def test_push_by_graph_store_protocol_only(target: Target, kg: KnowledgeGraph) -
     report = kg.push(target.store.query_url, None, target.store_endpoint, target.auth)
     assert report.method == "graph-store"
     assert not report.switched
-    assert report.batches == 2  # one PUT per graph
+    assert report.batches == 3  # one PUT per graph
     _sees_the_flagship_answer(target, kg)
     target.our_graphs_only()
 
