@@ -18,8 +18,8 @@ wherever it is projected. Register another engine with :func:`register_engine`, 
 plugin registry does for stores and parsers (the registry is
 :mod:`backcare_kg.sparql.engine_registry`, which names these engines without importing them).
 
-Known differences, none of which the bundled data and named queries meet (they give the
-same answers on both engines, as tests/sparql/test_engines.py checks):
+Known differences; of these, the bundled data and named queries meet only DESCRIBE's (they
+give the same answers on both engines otherwise, as tests/sparql/test_engines.py checks):
 
 - pyoxigraph stores literals by value: it returns the canonical lexical form of integers
   and decimals (``"1.50"^^xsd:decimal`` as ``1.5``), lower-case language tags, and
@@ -36,7 +36,9 @@ same answers on both engines, as tests/sparql/test_engines.py checks):
   arise with :class:`~backcare_kg.KnowledgeGraph`).
 - ``DESCRIBE`` gives, on both, the described resources' triples and, recursively, those of
   the blank nodes they lead to; rdflib's concise bounded description also adds the
-  reifications (``rdf:Statement`` nodes) of those triples, pyoxigraph does not.
+  reifications (``rdf:Statement`` nodes) of those triples, pyoxigraph does not. The bundled
+  data has such reifications (the licenses of data/licenses.ttl, the support graph), so the
+  describe query's answers differ by them.
 - Where pyoxigraph follows SPARQL and rdflib does not: ``GROUP BY`` over no solution gives
   no row (rdflib: one row of unbound values); a comparison of incompatible terms is an
   error (rdflib: false), so ``IF``/``BIND`` leave the variable unbound; ``GRAPH`` with a
